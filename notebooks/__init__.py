@@ -1,0 +1,1 @@
+"""pcflab's parameterised notebooks (data only, executed by papermill)."""

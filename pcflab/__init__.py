@@ -1,0 +1,29 @@
+"""pcflab: a research workbench for product carbon footprints.
+
+The public API:
+
+- ``load_factors`` / ``load_model`` / ``compile_model``: data in;
+- ``footprint``: the deterministic footprint by process, stage and gas;
+- ``simulate`` / ``summary``: Monte Carlo uncertainty;
+- ``run_report``: a papermill report of a model.
+"""
+
+from ._compile import compile_model
+from ._errors import PcfError
+from ._factors import load_factors
+from ._footprint import footprint, simulate, summary
+from ._model import load_model
+from ._report import run_report
+from ._version import __version__
+
+__all__ = [
+    "PcfError",
+    "__version__",
+    "compile_model",
+    "footprint",
+    "load_factors",
+    "load_model",
+    "run_report",
+    "simulate",
+    "summary",
+]

@@ -1,0 +1,333 @@
+"""Compile a validated model and a factor table into flat arrays for the kernel.
+
+Units are resolved here, once: parameters are converted to SI base units, every
+exchange gets a scale that turns its formula's SI value into "amount per unit of the
+process's reference product" in the unit the matrix needs (the supplier's reference
+unit, the factor's reference unit, or kg of gas).
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pcflab import kernel
+from pcflab.methods import GASES, STAGES, gsd_from_pedigree, parse_pedigree
+
+from ._errors import ModelError, UnitMismatchError, UnknownFactorError
+from ._formula import parse_formula
+from ._units import parse_unit, ureg
+
+__all__ = ["CompiledModel", "compile_model", "stream_key"]
+
+_DIST_CODES = {
+    "lognormal": kernel.LOGNORMAL,
+    "normal": kernel.NORMAL,
+    "uniform": kernel.UNIFORM,
+    "triangular": kernel.TRIANGULAR,
+}
+
+
+def stream_key(identity):
+    """64-bit random-stream key of an uncertain quantity, from its stable id.
+
+    Parameters
+    ----------
+    identity : str
+        e.g. ``param:steel/bf-bof-hot-rolled-coil/coke_rate`` or
+        ``factor:cn-sd/electricity/grid-co2/2023:co2_fossil``.
+
+    Returns
+    -------
+    numpy.uint64
+    """
+    digest = hashlib.blake2b(identity.encode("utf-8"), digest_size=8).digest()
+    return np.uint64(int.from_bytes(digest, "little"))
+
+
+@dataclass
+class CompiledModel:
+    """A product system ready for the kernel, with the labels to read its results.
+
+    Attributes
+    ----------
+    model : ProductSystem
+        The source model.
+    system : pcflab.kernel.KernelSystem
+        Flat arrays for the kernel.
+    parameter_ids : list of str
+        Stable id of every uncertain quantity (model parameters, then factor rows).
+    parameter_units : list of str
+        Unit of each entry of ``theta`` (SI base units for model parameters, the
+        published unit for factor values).
+    nominal : numpy.ndarray
+        Deterministic value of each entry of ``theta``.
+    kinds, p1, p2, p3, keys : numpy.ndarray
+        Distribution codes, parameters and random-stream keys.
+    processes : list of str
+        Process ids, in matrix order.
+    process_stage : list of str
+        Life-cycle stage of each process.
+    factor_ids : list of str
+        Factor ids the model uses.
+    factors_sha256 : str
+        Hash of the factor table it was compiled against.
+    """
+
+    model: object
+    system: kernel.KernelSystem
+    parameter_ids: list
+    parameter_units: list
+    nominal: np.ndarray
+    kinds: np.ndarray
+    p1: np.ndarray
+    p2: np.ndarray
+    p3: np.ndarray
+    keys: np.ndarray
+    processes: list
+    process_stage: list
+    factor_ids: list
+    factors_sha256: str
+    factor_table: object = field(repr=False, default=None)
+
+
+def _unit(model, keys, text):
+    try:
+        return parse_unit(text)
+    except ValueError as exc:
+        raise model.error(str(exc), keys, "use a unit pint understands, e.g. kg, t, kWh, GJ, t*km, m**3",
+                          cls=UnitMismatchError) from None
+
+
+def _parameter_distribution(model, name, par):
+    """(kind, p1, p2, p3) in SI base units for one model parameter."""
+    keys = ("parameters", name)
+    unit = _unit(model, keys + ("unit",), par.unit)
+    q = ureg.Quantity(par.value, unit)
+    base = q.to_base_units()
+    factor = base.magnitude / par.value if par.value != 0 else ureg.Quantity(1.0, unit).to_base_units().magnitude
+    u = par.uncertainty
+    if u is None:
+        return kernel.FIXED, base.magnitude, 0.0, 0.0
+    where = keys + ("uncertainty",)
+    if u.distribution == "lognormal":
+        if par.value <= 0:
+            raise model.error(f"a lognormal parameter needs a positive value, got {par.value}",
+                              keys + ("value",), "use a normal distribution for values that can be <= 0")
+        if u.gsd is not None:
+            gsd = u.gsd
+        elif u.pedigree is not None:
+            try:
+                gsd = gsd_from_pedigree(parse_pedigree(u.pedigree), u.basic_uncertainty or 1.05)
+            except ValueError as exc:
+                raise model.error(str(exc), where + ("pedigree",), "write five scores like 2;3;1;2;3") from None
+        else:
+            raise model.error("a lognormal needs 'gsd' or 'pedigree'", where,
+                              "add gsd: 1.1 (geometric SD) or pedigree: R;C;T;G;Tech")
+        return kernel.LOGNORMAL, base.magnitude, gsd, 0.0
+    if u.distribution == "normal":
+        if u.sd is None:
+            raise model.error("a normal needs 'sd'", where, "add sd: in the parameter's unit")
+        return kernel.NORMAL, base.magnitude, u.sd * factor, 0.0
+    if u.min is None or u.max is None or not u.min < u.max:
+        raise model.error(f"a {u.distribution} needs min < max", where, "add min: and max: in the parameter's unit")
+    if u.distribution == "uniform":
+        return kernel.UNIFORM, u.min * factor, u.max * factor, 0.0
+    if not u.min <= par.value <= u.max:
+        raise model.error("the value (the mode) must lie between min and max", where, "check min, value and max")
+    return kernel.TRIANGULAR, u.min * factor, base.magnitude, u.max * factor
+
+
+def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, nominal_si):
+    """Scale turning the formula's SI value into flow units per unit reference product."""
+    ref_unit = _unit(model, ("processes", keys[1], "reference_product", "unit"), ref_product.unit)
+    unit = _unit(model, keys + ("unit",), amount_unit)
+    try:
+        result = formula.evaluate(nominal_si)
+    except ZeroDivisionError:
+        raise model.error("the formula divides by zero at the parameters' values", keys + ("amount",),
+                          "check the parameters it uses") from None
+    except Exception as exc:  # pint DimensionalityError when adding unlike units
+        raise model.error(f"the formula mixes incompatible units ({exc})", keys + ("amount",),
+                          "only add or subtract quantities of the same kind", cls=UnitMismatchError) from None
+    r = result if isinstance(result, ureg.Quantity) else ureg.Quantity(result, ureg.dimensionless)
+    one_r = ureg.Quantity(1.0, r.units)
+    if one_r.dimensionless:
+        to_unit = one_r.to(ureg.dimensionless).magnitude  # a plain number, in `unit`
+    elif one_r.dimensionality == ureg.Quantity(1.0, unit).dimensionality:
+        to_unit = one_r.to(unit).magnitude
+    else:
+        raise model.error(
+            f"the formula {formula.text!r} gives {one_r.to_reduced_units().units:~} but the unit is {unit:~}",
+            keys + ("unit",), "make 'unit' the unit of the formula's result", cls=UnitMismatchError)
+    one = ureg.Quantity(1.0, unit)
+    if one.dimensionality == ureg.Quantity(1.0, flow_unit).dimensionality:
+        return to_unit * one.to(flow_unit).magnitude / ref_product.amount
+    per = (ureg.Quantity(1.0, flow_unit) / ureg.Quantity(1.0, ref_unit)).units
+    if one.dimensionality == ureg.Quantity(1.0, per).dimensionality:
+        return to_unit * one.to(per).magnitude
+    raise model.error(
+        f"the unit {unit:~} is neither an amount of {flow_unit:~} (per {ref_product.amount:g} "
+        f"{ref_unit:~} of {ref_product.name}) nor an intensity in {flow_unit:~}/{ref_unit:~}",
+        keys + ("unit",),
+        f"give the amount in a unit convertible to {flow_unit:~} or {flow_unit:~}/{ref_unit:~}",
+        cls=UnitMismatchError,
+    )
+
+
+def compile_model(model, factors):
+    """Compile a model against a factor table.
+
+    Parameters
+    ----------
+    model : ProductSystem
+        A validated model (``pcflab.load_model``).
+    factors : xarray.Dataset
+        A factor table (``pcflab.load_factors``).
+
+    Returns
+    -------
+    CompiledModel
+
+    Raises
+    ------
+    ModelError, UnknownFactorError, UnitMismatchError
+        Naming the file, line and key of the problem.
+    """
+    pnames = list(model.parameters)
+    par_index = {n: i for i, n in enumerate(pnames)}
+    ids, units, kinds, p1, p2, p3, keys, nominal = [], [], [], [], [], [], [], []
+    nominal_si = {}
+    for name in pnames:
+        par = model.parameters[name]
+        kind, a, b, c = _parameter_distribution(model, name, par)
+        base = ureg.Quantity(par.value, _unit(model, ("parameters", name, "unit"), par.unit)).to_base_units()
+        ids.append(f"param:{model.id}/{name}")
+        units.append(f"{base.units:~}" or "1")
+        kinds.append(kind)
+        p1.append(a)
+        p2.append(b)
+        p3.append(c)
+        nominal.append(base.magnitude)
+        nominal_si[name] = base
+
+    processes = list(model.processes)
+    proc_index = {p: i for i, p in enumerate(processes)}
+    fid_all = factors["factor_id"].values
+    ops, consts, prog_start, prog_stop, ex_scale = [], [], [], [], []
+    tech, emis, uses = [], [], []
+    factor_order, row_start, row_stop, row_param, row_gas, row_scale = [], [], [], [], [], []
+    stack_size = 1
+
+    def add_program(keys_, amount, amount_unit, flow_unit, ref_product):
+        nonlocal stack_size
+        try:
+            formula = parse_formula(amount)
+        except ValueError as exc:
+            raise model.error(str(exc), keys_ + ("amount",), "write a number, or a formula of the model's parameters") from None
+        for n in formula.names:
+            if n not in par_index:
+                raise model.error(f"unknown parameter {n!r} in amount {formula.text!r}", keys_ + ("amount",),
+                                  "declare it under 'parameters:'" + (f" (known: {', '.join(pnames)})" if pnames else ""))
+        scale = _exchange_scale(model, keys_, formula, amount_unit, flow_unit, ref_product, nominal_si)
+        prog_start.append(len(ops))
+        for op, arg in formula.program:
+            if op == kernel.CONST:
+                ops.append((op, len(consts)))
+                consts.append(arg)
+            elif op == kernel.PARAM:
+                ops.append((op, par_index[arg]))
+            else:
+                ops.append((op, 0))
+        prog_stop.append(len(ops))
+        ex_scale.append(scale)
+        stack_size = max(stack_size, formula.depth)
+        return len(prog_start) - 1
+
+    kg = ureg.kilogram
+    for pid, proc in model.processes.items():
+        i = proc_index[pid]
+        for k, inp in enumerate(proc.inputs):
+            keys_ = ("processes", pid, "inputs", k)
+            supplier = model.processes[inp.process]
+            flow = _unit(model, ("processes", inp.process, "reference_product", "unit"), supplier.reference_product.unit)
+            e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product)
+            tech.append((i, proc_index[inp.process], e))
+        for k, em in enumerate(proc.emissions):
+            keys_ = ("processes", pid, "emissions", k)
+            e = add_program(keys_, em.amount, em.unit, kg, proc.reference_product)
+            emis.append((i, GASES.index(em.gas), e))
+        for k, fu in enumerate(proc.factors):
+            keys_ = ("processes", pid, "factors", k)
+            rows = np.flatnonzero(fid_all == fu.factor)
+            if rows.size == 0:
+                close = sorted({str(f) for f in fid_all if fu.factor.split("/")[1:2] == str(f).split("/")[1:2]})[:5]
+                raise model.error(f"unknown emission factor {fu.factor!r}", keys_ + ("factor",),
+                                  "use an id from the factor table ('pcflab factors list')"
+                                  + (f"; similar ids: {', '.join(close)}" if close else ""),
+                                  cls=UnknownFactorError)
+            per = parse_unit(str(factors["per"].values[rows[0]]))
+            e = add_program(keys_, fu.amount, fu.unit, per, proc.reference_product)
+            if fu.factor not in factor_order:
+                factor_order.append(fu.factor)
+                row_start.append(len(row_param))
+                for r in rows:
+                    gas = str(factors["gas"].values[r])
+                    value = float(factors["value"].values[r])
+                    gsd = float(factors["gsd"].values[r])
+                    row_param.append(len(ids))
+                    row_gas.append(GASES.index(gas))
+                    row_scale.append(ureg.Quantity(1.0, parse_unit(str(factors["unit"].values[r]))).to(kg).magnitude)
+                    ids.append(f"factor:{fu.factor}:{gas}")
+                    units.append(f"{factors['unit'].values[r]}/({factors['per'].values[r]})")
+                    kinds.append(kernel.LOGNORMAL if gsd > 1.0 else kernel.FIXED)
+                    p1.append(value)
+                    p2.append(gsd)
+                    p3.append(0.0)
+                    nominal.append(value)
+                row_stop.append(len(row_param))
+            uses.append((i, factor_order.index(fu.factor), e))
+
+    for ident in ids:
+        keys.append(stream_key(ident))
+    ref = model.processes[model.reference_process].reference_product
+    ref_unit = _unit(model, ("processes", model.reference_process, "reference_product", "unit"), ref.unit)
+    fu_unit = _unit(model, ("functional_unit", "unit"), model.functional_unit.unit)
+    try:
+        demand = ureg.Quantity(model.functional_unit.amount, fu_unit).to(ref_unit).magnitude
+    except Exception:
+        raise model.error(f"the functional unit ({fu_unit:~}) is not convertible to the reference product's unit ({ref_unit:~})",
+                          ("functional_unit", "unit"), f"express the functional unit in {ref_unit:~}",
+                          cls=UnitMismatchError) from None
+
+    def arr(x, dtype, cols=None):
+        a = np.array(x, dtype=dtype)
+        if cols is not None and a.size == 0:
+            a = a.reshape(0, cols)
+        return a
+
+    t = arr(tech, np.int64, 3)
+    em = arr(emis, np.int64, 3)
+    us = arr(uses, np.int64, 3)
+    system = kernel.KernelSystem(
+        ops=arr(ops, np.int64, 2), consts=arr(consts, np.float64),
+        prog_start=arr(prog_start, np.int64), prog_stop=arr(prog_stop, np.int64),
+        ex_scale=arr(ex_scale, np.float64),
+        tech_consumer=t[:, 0].copy(), tech_supplier=t[:, 1].copy(), tech_exchange=t[:, 2].copy(),
+        emis_process=em[:, 0].copy(), emis_gas=em[:, 1].copy(), emis_exchange=em[:, 2].copy(),
+        use_process=us[:, 0].copy(), use_factor=us[:, 1].copy(), use_exchange=us[:, 2].copy(),
+        row_start=arr(row_start, np.int64), row_stop=arr(row_stop, np.int64),
+        row_param=arr(row_param, np.int64), row_gas=arr(row_gas, np.int64),
+        row_scale=arr(row_scale, np.float64),
+        stage_of=arr([STAGES.index(p.stage) for p in model.processes.values()], np.int64),
+        reference_process=proc_index[model.reference_process], demand=float(demand),
+        n_gas=len(GASES), n_stage=len(STAGES), stack_size=int(stack_size),
+    )
+    return CompiledModel(
+        model=model, system=system, parameter_ids=ids, parameter_units=units,
+        nominal=arr(nominal, np.float64), kinds=arr(kinds, np.int64), p1=arr(p1, np.float64),
+        p2=arr(p2, np.float64), p3=arr(p3, np.float64), keys=arr(keys, np.uint64),
+        processes=processes, process_stage=[p.stage for p in model.processes.values()],
+        factor_ids=factor_order, factors_sha256=str(factors.attrs.get("factors_sha256", "")),
+        factor_table=factors,
+    )

@@ -1,0 +1,72 @@
+"""pcflab's errors: what is wrong, where (file, line, field) and how to fix it."""
+
+__all__ = [
+    "FactorTableError",
+    "ModelError",
+    "PcfError",
+    "ReportError",
+    "SystemSolveError",
+    "UnitMismatchError",
+    "UnknownFactorError",
+]
+
+
+class PcfError(Exception):
+    """Base class of every error pcflab raises on purpose.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    file : str or path, optional
+        The file in which it is wrong.
+    line : int, optional
+        1-based line in that file.
+    field : str, optional
+        The key or column, as a dotted path (``processes.bof.inputs[1].amount``).
+    hint : str, optional
+        How to fix it.
+    """
+
+    def __init__(self, message, *, file=None, line=None, field=None, hint=None):
+        self.message = message
+        self.file = None if file is None else str(file)
+        self.line = line
+        self.field = field
+        self.hint = hint
+        super().__init__(self._render())
+
+    def _render(self):
+        where = ""
+        if self.file:
+            where = self.file + (f":{self.line}" if self.line else "") + ": "
+        elif self.line:
+            where = f"line {self.line}: "
+        text = where + (f"{self.field}: " if self.field else "") + self.message
+        if self.hint:
+            text += f"\n  how to fix: {self.hint}"
+        return text
+
+
+class ModelError(PcfError):
+    """A product-system model file is invalid."""
+
+
+class UnknownFactorError(ModelError):
+    """A model names an emission factor that the factor table does not have."""
+
+
+class UnitMismatchError(PcfError):
+    """An amount's unit cannot be converted to the unit it is used in."""
+
+
+class FactorTableError(PcfError):
+    """An emission-factor table is invalid."""
+
+
+class SystemSolveError(PcfError):
+    """The product system cannot be solved (singular or non-productive)."""
+
+
+class ReportError(PcfError):
+    """A report could not be produced."""

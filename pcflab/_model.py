@@ -1,0 +1,310 @@
+"""Product-system model files: YAML in, a validated ``ProductSystem`` out.
+
+The format (``pcflab_model: 1``) is documented in ``datasets/models/README.md`` and by
+the pydantic classes below. Every error names the file, the line and the key.
+"""
+
+import hashlib
+import importlib.resources
+import json
+from pathlib import Path
+from typing import Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from pcflab.methods import GASES, STAGES
+
+from ._errors import ModelError
+
+__all__ = ["ProductSystem", "load_model", "model_path"]
+
+Gas = Literal[GASES]  # type: ignore[valid-type]
+Stage = Literal[STAGES]  # type: ignore[valid-type]
+Amount = float | str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Uncertainty(_Strict):
+    """Uncertainty of a parameter, in the parameter's unit.
+
+    ``lognormal`` needs ``gsd`` (the parameter's ``value`` is the median) or
+    ``pedigree`` scores with a ``basic_uncertainty`` factor; ``normal`` needs ``sd``;
+    ``uniform`` needs ``min`` and ``max``; ``triangular`` needs ``min`` and ``max`` (the
+    ``value`` is the mode).
+    """
+
+    distribution: Literal["lognormal", "normal", "uniform", "triangular"]
+    gsd: float | None = Field(None, gt=1.0)
+    pedigree: str | None = None
+    basic_uncertainty: float | None = Field(None, ge=1.0)
+    sd: float | None = Field(None, gt=0.0)
+    min: float | None = None
+    max: float | None = None
+    source: str | None = None
+
+
+class Parameter(_Strict):
+    """A named quantity of the model, with unit, uncertainty and source."""
+
+    value: float
+    unit: str
+    uncertainty: Uncertainty | None = None
+    description: str | None = None
+    source: str | None = None
+
+
+class ReferenceProduct(_Strict):
+    """What a process makes: the unit its inputs and emissions are counted per."""
+
+    name: str
+    amount: float = Field(1.0, gt=0.0)
+    unit: str
+
+
+class TechnosphereInput(_Strict):
+    """An input made by another process of the model."""
+
+    process: str
+    amount: Amount
+    unit: str
+    note: str | None = None
+
+
+class FactorInput(_Strict):
+    """An activity whose emissions come from the factor table (purchased
+    electricity, fuel burned, transport, a Tier 1 process factor)."""
+
+    factor: str
+    amount: Amount
+    unit: str
+    note: str | None = None
+
+
+class Emission(_Strict):
+    """A direct emission of one gas, measured or calculated for this process."""
+
+    gas: Gas
+    amount: Amount
+    unit: str
+    note: str | None = None
+
+
+class Process(_Strict):
+    """A unit process of the product system."""
+
+    name: str
+    stage: Stage
+    reference_product: ReferenceProduct
+    inputs: list[TechnosphereInput] = []
+    factors: list[FactorInput] = []
+    emissions: list[Emission] = []
+    description: str | None = None
+    source: str | None = None
+
+
+class FunctionalUnit(_Strict):
+    """The functional unit: an amount of the reference process's product."""
+
+    amount: float = Field(gt=0.0)
+    unit: str
+    description: str
+
+
+class ProductSystem(_Strict):
+    """A validated product-system model (the content of one model file).
+
+    Attributes
+    ----------
+    path : str
+        File it was read from (not part of the file).
+    sha256 : str
+        SHA-256 of the file's bytes (not part of the file).
+    """
+
+    pcflab_model: Literal[1]
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*$")
+    name: str
+    name_zh: str | None = None
+    sector: str
+    region: str
+    year: int
+    description: str | None = None
+    functional_unit: FunctionalUnit
+    reference_process: str
+    references: dict[str, str] = {}
+    parameters: dict[str, Parameter] = {}
+    processes: dict[str, Process]
+    path: str = Field("", exclude=True)
+    sha256: str = Field("", exclude=True)
+    _lines: dict = pydantic.PrivateAttr(default_factory=dict)
+
+    def line_of(self, *keys):
+        """1-based line of a key path in the model file (best effort, else None)."""
+        keys = tuple(keys)
+        while keys:
+            if keys in self._lines:
+                return self._lines[keys]
+            keys = keys[:-1]
+        return None
+
+    def error(self, message, keys, hint, cls=ModelError):
+        """Build an error located at ``keys`` in this model's file."""
+        return cls(message, file=self.path, line=self.line_of(*keys),
+                   field=_dotted(keys), hint=hint)
+
+
+def _dotted(keys):
+    out = ""
+    for k in keys:
+        out += f"[{k}]" if isinstance(k, int) else (("." if out else "") + str(k))
+    return out
+
+
+def _positions(node, prefix=(), out=None):
+    """Map every key path of a ruamel document to its 1-based line."""
+    out = {} if out is None else out
+    if isinstance(node, CommentedMap):
+        for key in node:
+            line = node.lc.key(key)[0] + 1
+            out[prefix + (key,)] = line
+            _positions(node[key], prefix + (key,), out)
+    elif isinstance(node, CommentedSeq):
+        for i, item in enumerate(node):
+            out[prefix + (i,)] = node.lc.item(i)[0] + 1
+            _positions(item, prefix + (i,), out)
+    return out
+
+
+def _plain(node):
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+_MESSAGES = {
+    "missing": ("is required", "add this key"),
+    "extra_forbidden": ("is not a key of the model format", "check the spelling; see datasets/models/README.md"),
+    "float_parsing": ("expected a number", "write a plain number; put units in the 'unit' key"),
+    "float_type": ("expected a number", "write a plain number; put units in the 'unit' key"),
+    "int_parsing": ("expected an integer", "write a whole number such as 2023"),
+    "string_type": ("expected a text", "quote the value"),
+    "literal_error": ("has a value that is not allowed", None),
+    "dict_type": ("expected a mapping of keys to values", "indent the entries under this key"),
+    "list_type": ("expected a list", "write the entries as '- ...' items"),
+    "greater_than": ("is too small", None),
+    "greater_than_equal": ("is too small", None),
+    "string_pattern_mismatch": ("is not a valid id", "use lowercase words separated by '/'"),
+}
+
+
+def _validation_error(exc, path, lines):
+    err = exc.errors()[0]
+    loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith(("float", "str", "function"))))
+    message, hint = _MESSAGES.get(err["type"], (err["msg"], None))
+    if err["type"] == "literal_error":
+        hint = err["msg"].replace("Input should be", "use")
+    if err["type"] in ("greater_than", "greater_than_equal"):
+        hint = err["msg"].replace("Input should be", "the value must be")
+    got = err.get("input")
+    if err["type"] not in ("missing",) and not isinstance(got, (dict, list)):
+        message += f" (got {got!r})"
+    keys = loc
+    line = None
+    while keys:
+        if keys in lines:
+            line = lines[keys]
+            break
+        keys = keys[:-1]
+    return ModelError(message, file=path, line=line, field=_dotted(loc), hint=hint)
+
+
+def model_path(name):
+    """Resolve a model given as a path or as a shipped model name.
+
+    Parameters
+    ----------
+    name : str or Path
+        A path to a YAML file, or the name of a shipped model such as
+        ``steel/bf-bof-hot-rolled-coil`` (``datasets/models/<name>.yaml``).
+
+    Returns
+    -------
+    Path
+    """
+    p = Path(name)
+    if p.is_file():
+        return p
+    shipped = Path(str(importlib.resources.files("pcflab.datasets").joinpath("models", f"{name}.yaml")))
+    if shipped.is_file():
+        return shipped
+    raise ModelError(f"no model file or shipped model named {str(name)!r}", file=None,
+                     hint="give a path to a .yaml model or a shipped name such as "
+                          "steel/bf-bof-hot-rolled-coil (see 'pcflab models')")
+
+
+def load_model(name):
+    """Load and validate a product-system model file.
+
+    Parameters
+    ----------
+    name : str or Path
+        Path of a YAML model file, or a shipped model name (see ``model_path``).
+
+    Returns
+    -------
+    ProductSystem
+
+    Raises
+    ------
+    ModelError
+        Naming the file, line and key of the first problem and how to fix it.
+    """
+    path = model_path(name)
+    raw = path.read_bytes()
+    yaml = YAML(typ="rt")
+    try:
+        doc = yaml.load(raw.decode("utf-8"))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise ModelError(f"not valid YAML: {exc.problem}", file=path,
+                         line=None if mark is None else mark.line + 1,
+                         hint="check indentation and quoting near this line") from None
+    if not isinstance(doc, CommentedMap):
+        raise ModelError("a model file must be a YAML mapping", file=path, line=1,
+                         hint="start with 'pcflab_model: 1' and the keys of datasets/models/README.md")
+    lines = _positions(doc)
+    try:
+        model = ProductSystem.model_validate(
+            {**_plain(doc), "path": str(path), "sha256": hashlib.sha256(raw).hexdigest()}
+        )
+    except pydantic.ValidationError as exc:
+        raise _validation_error(exc, path, lines) from None
+    model._lines.update(lines)
+    _check_references(model)
+    return model
+
+
+def _check_references(model):
+    if model.reference_process not in model.processes:
+        raise model.error(f"reference process {model.reference_process!r} is not a process of the model",
+                          ("reference_process",), f"use one of {', '.join(model.processes)}")
+    for pid, proc in model.processes.items():
+        for i, inp in enumerate(proc.inputs):
+            if inp.process not in model.processes:
+                raise model.error(f"input from unknown process {inp.process!r}",
+                                  ("processes", pid, "inputs", i, "process"),
+                                  f"use one of {', '.join(model.processes)}")
+
+
+def canonical_json(model):
+    """The model's content as canonical JSON (for hashing and provenance)."""
+    return json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,132 @@
+"""Reports: a parameterised notebook executed by papermill, rendered by nbconvert.
+
+A report is written to a staging folder next to its destination and moved into
+place only when it succeeded, so a failed run never destroys a good report; the failed
+notebook is kept in ``<name>.failed/`` for inspection.
+"""
+
+import importlib.resources
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ._errors import ReportError
+
+__all__ = ["notebook_path", "report_name", "run_report"]
+
+
+def notebook_path(name):
+    """Path of a shipped notebook (``steel``) or of a given ``.ipynb`` file."""
+    p = Path(name)
+    if p.suffix == ".ipynb" and p.is_file():
+        return p
+    shipped = Path(str(importlib.resources.files("pcflab.notebooks").joinpath(f"{name}.ipynb")))
+    if shipped.is_file():
+        return shipped
+    raise ReportError(f"no notebook named {str(name)!r}",
+                      hint="give a shipped notebook name such as 'steel' or a path to a .ipynb file")
+
+
+def report_name(model):
+    """Folder name of a model's report: its id with '/' replaced by '-'."""
+    from ._model import ProductSystem, load_model
+
+    m = model if isinstance(model, ProductSystem) else load_model(model)
+    return m.id.replace("/", "-")
+
+
+def _template_dir():
+    return Path(str(importlib.resources.files("pcflab.reports").joinpath("templates")))
+
+
+def _to_html(notebook_file, html_file):
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook_file, as_version=4)
+    exporter = HTMLExporter(template_name="pcflab", extra_template_basedirs=[str(_template_dir())])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb)
+    html_file.write_text(body, encoding="utf-8")
+
+
+def _swap_into_place(staging, out_dir):
+    backup = None
+    if out_dir.exists():
+        backup = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        os.replace(out_dir, backup)
+    os.replace(staging, out_dir)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def run_report(model="steel/bf-bof-hot-rolled-coil", notebook="steel", out_dir=None,
+               samples=10_000, seed=42, parameters=None, progress=False, kernel_name="python3"):
+    """Execute a parameterised notebook for a model and render it as HTML.
+
+    Parameters
+    ----------
+    model : str
+        Model file or shipped model name.
+    notebook : str
+        Shipped notebook name or path to a ``.ipynb`` file.
+    out_dir : str or Path, optional
+        Destination folder; ``reports/<model id with '-'>`` in the working directory
+        by default.
+    samples : int
+        Monte Carlo samples.
+    seed : int
+        Seed of the Monte Carlo run.
+    parameters : dict, optional
+        Further notebook parameters (checked against the notebook's parameters cell).
+    progress : bool
+        Show papermill's cell progress bar.
+    kernel_name : str
+        Jupyter kernel to execute with.
+
+    Returns
+    -------
+    Path
+        The ``report.html`` written.
+
+    Raises
+    ------
+    ReportError
+        For unknown parameters or a failed cell (the failed notebook is kept).
+    """
+    import papermill as pm
+
+    nb_file = notebook_path(notebook)
+    name = report_name(model)
+    out_dir = Path(out_dir) if out_dir is not None else Path("reports") / name
+    out_dir = out_dir.resolve()
+    params = {"model": str(model), "samples": int(samples), "seed": int(seed), **(parameters or {})}
+    declared = pm.inspect_notebook(str(nb_file))
+    unknown = sorted(set(params) - set(declared) - {"output_dir"})
+    if unknown:
+        raise ReportError(f"unknown notebook parameter(s): {', '.join(unknown)}", file=nb_file,
+                          hint=f"the notebook's parameters are: {', '.join(sorted(declared))}")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    params["output_dir"] = str(staging)
+    executed = staging / "report.ipynb"
+    try:
+        pm.execute_notebook(str(nb_file), str(executed), parameters=params, kernel_name=kernel_name,
+                            cwd=str(staging), progress_bar=progress, log_output=False)
+        _to_html(executed, staging / "report.html")
+    except Exception as exc:
+        failed = out_dir.with_name(f"{out_dir.name}.failed")
+        shutil.rmtree(failed, ignore_errors=True)
+        os.replace(staging, failed)
+        detail = getattr(exc, "evalue", None) or str(exc).strip().splitlines()[-1:]
+        raise ReportError(f"the report of {model} failed: {detail}", file=failed / "report.ipynb",
+                          hint="open the failed notebook to see the cell that failed; "
+                               "the previous report (if any) was left untouched") from exc
+    meta = {"model": str(model), "notebook": str(nb_file.name), "parameters": params | {"output_dir": "."}}
+    (staging / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _swap_into_place(staging, out_dir)
+    return out_dir / "report.html"

@@ -1,0 +1,138 @@
+"""The ``pcflab`` command."""
+
+import argparse
+import sys
+
+from ._errors import PcfError
+from ._version import __version__
+
+__all__ = ["main"]
+
+DEMO_MODEL = "steel/bf-bof-hot-rolled-coil"
+
+
+def _cmd_demo(args):
+    from ._report import run_report
+
+    print(f"pcflab demo: report of {DEMO_MODEL} ({args.samples} Monte Carlo samples, seed {args.seed})",
+          flush=True)
+    html = run_report(DEMO_MODEL, "steel", out_dir=args.out, samples=args.samples, seed=args.seed,
+                      progress=True)
+    print(f"report written: {html}")
+    return 0
+
+
+def _cmd_report(args):
+    from ._report import run_report
+
+    html = run_report(args.model, args.notebook, out_dir=args.out, samples=args.samples,
+                      seed=args.seed, progress=not args.quiet)
+    print(f"report written: {html}")
+    return 0
+
+
+def _cmd_run(args):
+    from ._footprint import footprint, prepare, simulate, summary
+
+    cm = prepare(args.model, args.factors)
+    det = footprint(cm, gwp_set=args.gwp)
+    total = float(det["gwp100"].sum())
+    print(f"{cm.model.name}\nfunctional unit: {det.attrs['functional_unit']}")
+    print(f"deterministic footprint ({args.gwp} GWP100): {total:,.1f} kg CO2e")
+    by_stage = det["gwp100"].groupby("stage").sum()
+    for stage in by_stage.stage.values:
+        print(f"  {stage:<26} {float(by_stage.sel(stage=stage).sum()):>12,.1f}")
+    if args.samples:
+        mc = simulate(cm, args.samples, args.seed, gwp_set=args.gwp, progress=True)
+        s = summary(mc)
+        print(f"Monte Carlo ({s['n']:,} samples, seed {args.seed}): mean {s['mean']:,.1f}, "
+              f"median {s['median']:,.1f}, 95 % interval [{s['lower']:,.1f}, {s['upper']:,.1f}] kg CO2e")
+    return 0
+
+
+def _cmd_factors_list(args):
+    from ._factors import load_factors
+
+    ds = load_factors(args.path)
+    seen = set()
+    print(f"{'id':<52} {'region':<6} {'year':>4}  gases")
+    for fid in ds.factor_id.values:
+        if fid in seen:
+            continue
+        seen.add(fid)
+        rows = ds.where(ds.factor_id == fid, drop=True)
+        gases = ", ".join(f"{g}={v:g} {u}/{p}" for g, v, u, p in
+                          zip(rows.gas.values, rows.value.values, rows.unit.values, rows.per.values, strict=True))
+        print(f"{fid:<52} {rows.region.values[0]:<6} {int(rows.year.values[0]):>4}  {gases}")
+    print(f"{len(seen)} factors, {ds.sizes['row']} gas rows; sha256 {ds.attrs['factors_sha256'][:12]}")
+    return 0
+
+
+def _cmd_models(args):
+    import importlib.resources
+
+    root = importlib.resources.files("pcflab.datasets").joinpath("models")
+    for sector in sorted(p.name for p in root.iterdir() if p.is_dir()):
+        for f in sorted(p.name for p in root.joinpath(sector).iterdir() if p.name.endswith(".yaml")):
+            print(f"{sector}/{f[:-5]}")
+    return 0
+
+
+def build_parser():
+    """The argument parser of the ``pcflab`` command."""
+    parser = argparse.ArgumentParser(
+        prog="pcflab", description="pcflab: a research workbench for product carbon footprints.")
+    parser.add_argument("--version", action="version", version=f"pcflab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="run the steel report on the shipped data (what 'make demo' does)")
+    p.add_argument("--samples", type=int, default=20_000, help="Monte Carlo samples (default 20000)")
+    p.add_argument("--seed", type=int, default=42, help="seed (default 42)")
+    p.add_argument("--out", default=None, help="output folder (default reports/<model>)")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("report", help="run a notebook report for a model")
+    p.add_argument("model", help="model file or shipped model name (see 'pcflab models')")
+    p.add_argument("--notebook", default="steel", help="shipped notebook name or .ipynb path")
+    p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples")
+    p.add_argument("--seed", type=int, default=42, help="seed")
+    p.add_argument("--out", default=None, help="output folder (default reports/<model>)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("run", help="print the deterministic and Monte Carlo footprint of a model")
+    p.add_argument("model", help="model file or shipped model name")
+    p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples (0: none)")
+    p.add_argument("--seed", type=int, default=42, help="seed")
+    p.add_argument("--gwp", default="AR6", choices=["AR4", "AR5", "AR6"], help="GWP100 set")
+    p.add_argument("--factors", default=None, help="factor table CSV (default: shipped)")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("models", help="list the shipped models")
+    p.set_defaults(func=_cmd_models)
+
+    p = sub.add_parser("factors", help="the emission-factor table")
+    fsub = p.add_subparsers(dest="factors_command", metavar="ACTION")
+    q = fsub.add_parser("list", help="list factors")
+    q.add_argument("path", nargs="?", default=None, help="factor table CSV (default: shipped)")
+    q.set_defaults(func=_cmd_factors_list)
+    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the ``pcflab`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except PcfError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Report templates (data only); generated reports are written next to them."""
