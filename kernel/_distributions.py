@@ -38,7 +38,7 @@ TRIANGULAR = 4
 # ---------------------------------------------------------------------------------------
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def inverse_cdf(kind, p1, p2, p3, u):
     """Value of a distribution at the probability ``u``.
 

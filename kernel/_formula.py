@@ -37,7 +37,7 @@ POW = 7
 # ---------------------------------------------------------------------------------------
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def run_program(ops, consts, start, stop, theta, stack):
     """Evaluate the program ``ops[start:stop]``.
 

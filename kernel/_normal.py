@@ -34,7 +34,7 @@ _SQRT2 = math.sqrt(2.0)
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _ndtri_lower(p):
     """Quantile for 0 < p <= 0.5."""
     if p < _P_LOW:
@@ -48,14 +48,17 @@ def _ndtri_lower(p):
         x = (((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5]) * q / (
             ((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1.0
         )
+    log_p = math.log(p)
     for _ in range(2):
+        # Halley step; e / pdf(x) is written as (e / p) * sqrt(2 pi) * exp(log p + x^2 / 2) so
+        # that nothing overflows for subnormal p, where exp(x^2 / 2) alone would.
         e = 0.5 * math.erfc(-x / _SQRT2) - p
-        u = e * _SQRT2PI * math.exp(0.5 * x * x)
+        u = (e / p) * _SQRT2PI * math.exp(log_p + 0.5 * x * x)
         x = x - u / (1.0 + 0.5 * x * u)
     return x
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def ndtri(p):
     """Standard normal quantile.
 

@@ -30,11 +30,11 @@ _W0 = np.uint64(0x9E3779B97F4A7C15)
 _W1 = np.uint64(0xBB67AE8584CAA73B)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _S32 = np.uint64(32)
-_S11 = np.uint64(11)
-_TWO_M53 = 2.0**-53
+_S12 = np.uint64(12)
+_TWO_M52 = 2.0**-52
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def _mulhilo(a, b):
     """High and low 64-bit words of the 128-bit product ``a * b`` (uint64)."""
     lo = a * b
@@ -51,7 +51,7 @@ def _mulhilo(a, b):
     return hi, lo
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def philox4x64(c0, c1, c2, c3, k0, k1):
     """Philox4x64 with 10 rounds on a 256-bit counter and a 128-bit key.
 
@@ -78,13 +78,17 @@ def philox4x64(c0, c1, c2, c3, k0, k1):
     return c0, c1, c2, c3
 
 
-@nb.njit(cache=True, inline="always")
+@nb.njit(cache=True, error_model="numpy", inline="always")
 def _to_open_unit(x):
-    """Map a uint64 to a double strictly inside (0, 1) using its top 53 bits."""
-    return (np.float64(x >> _S11) + 0.5) * _TWO_M53
+    """Map a uint64 to a double strictly inside (0, 1) using its top 52 bits.
+
+    The result is ``(k + 1/2) / 2**52`` for ``k`` in ``0 .. 2**52 - 1``: every value is
+    exact in double precision, the smallest is ``2**-53`` and the largest ``1 - 2**-53``.
+    """
+    return (np.float64(x >> _S12) + 0.5) * _TWO_M52
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def uniform01(seed, sample, stream):
     """The uniform number of one uncertain quantity in one sample.
 

@@ -19,7 +19,7 @@ SINGULAR = 1
 # ---------------------------------------------------------------------------------------
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def lu_solve_inplace(a, b):
     """Solve ``a x = b``; ``a`` and ``b`` are overwritten, ``b`` becomes ``x``.
 

@@ -98,7 +98,7 @@ class KernelSystem(NamedTuple):
 # ---------------------------------------------------------------------------------------
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _process_gas(theta, ops, consts, prog_start, prog_stop, ex_scale,
                  tech_consumer, tech_supplier, tech_exchange,
                  emis_process, emis_gas, emis_exchange,
@@ -143,7 +143,7 @@ def _process_gas(theta, ops, consts, prog_start, prog_stop, ex_scale,
     return STATUS_OK
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, error_model="numpy", parallel=True)
 def _evaluate_by_stage(theta, ops, consts, prog_start, prog_stop, ex_scale,
                        tech_consumer, tech_supplier, tech_exchange,
                        emis_process, emis_gas, emis_exchange,
@@ -175,7 +175,7 @@ def _evaluate_by_stage(theta, ops, consts, prog_start, prog_stop, ex_scale,
                     out[j, k, g] = np.nan
 
 
-@nb.njit(cache=True, parallel=True)
+@nb.njit(cache=True, error_model="numpy", parallel=True)
 def _sample_parameters(seed, first_sample, kinds, p1, p2, p3, keys, out):
     n, n_par = out.shape
     for j in nb.prange(n):

@@ -76,11 +76,11 @@ def gsd_from_pedigree(scores, basic_uncertainty=1.05):
     """
     if len(scores) != 5:
         raise ValueError("five pedigree scores are needed")
-    if basic_uncertainty < 1.0:
-        raise ValueError(f"basic uncertainty factor {basic_uncertainty} must be >= 1")
+    if not (basic_uncertainty >= 1.0 and math.isfinite(basic_uncertainty)):
+        raise ValueError(f"basic uncertainty factor {basic_uncertainty} must be a finite number >= 1")
     var = (math.log(basic_uncertainty) / 2.0) ** 2
     for name, score in zip(PEDIGREE_INDICATORS, scores, strict=True):
-        if not 1 <= int(score) <= 5:
-            raise ValueError(f"{name} score {score} must be between 1 and 5")
+        if int(score) != score or not 1 <= int(score) <= 5:
+            raise ValueError(f"{name} score {score} must be a whole number between 1 and 5")
         var += PEDIGREE_VARIANCES[name][int(score) - 1]
     return math.exp(math.sqrt(var))

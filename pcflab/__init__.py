@@ -13,16 +13,20 @@ from ._errors import PcfError
 from ._factors import load_factors
 from ._footprint import footprint, simulate, summary
 from ._model import load_model
-from ._report import run_report
+from ._plots import plot_histogram, plot_stages
+from ._report import ReportParameters, run_report
 from ._version import __version__
 
 __all__ = [
     "PcfError",
+    "ReportParameters",
     "__version__",
     "compile_model",
     "footprint",
     "load_factors",
     "load_model",
+    "plot_histogram",
+    "plot_stages",
     "run_report",
     "simulate",
     "summary",

@@ -14,7 +14,7 @@ import numpy as np
 from pcflab import kernel
 from pcflab.methods import GASES, STAGES, gsd_from_pedigree, parse_pedigree
 
-from ._errors import ModelError, UnitMismatchError, UnknownFactorError
+from ._errors import UnitMismatchError, UnknownFactorError
 from ._formula import parse_formula
 from ._units import parse_unit, ureg
 
@@ -147,6 +147,9 @@ def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, n
     except ZeroDivisionError:
         raise model.error("the formula divides by zero at the parameters' values", keys + ("amount",),
                           "check the parameters it uses") from None
+    except OverflowError:
+        raise model.error("the formula overflows at the parameters' values", keys + ("amount",),
+                          "check the parameters it uses") from None
     except Exception as exc:  # pint DimensionalityError when adding unlike units
         raise model.error(f"the formula mixes incompatible units ({exc})", keys + ("amount",),
                           "only add or subtract quantities of the same kind", cls=UnitMismatchError) from None
@@ -224,11 +227,13 @@ def compile_model(model, factors):
         try:
             formula = parse_formula(amount)
         except ValueError as exc:
-            raise model.error(str(exc), keys_ + ("amount",), "write a number, or a formula of the model's parameters") from None
+            raise model.error(str(exc), keys_ + ("amount",),
+                              "write a number, or a formula of the model's parameters") from None
         for n in formula.names:
             if n not in par_index:
+                known = f" (known: {', '.join(pnames)})" if pnames else ""
                 raise model.error(f"unknown parameter {n!r} in amount {formula.text!r}", keys_ + ("amount",),
-                                  "declare it under 'parameters:'" + (f" (known: {', '.join(pnames)})" if pnames else ""))
+                                  "declare it under 'parameters:'" + known)
         scale = _exchange_scale(model, keys_, formula, amount_unit, flow_unit, ref_product, nominal_si)
         prog_start.append(len(ops))
         for op, arg in formula.program:
@@ -250,7 +255,8 @@ def compile_model(model, factors):
         for k, inp in enumerate(proc.inputs):
             keys_ = ("processes", pid, "inputs", k)
             supplier = model.processes[inp.process]
-            flow = _unit(model, ("processes", inp.process, "reference_product", "unit"), supplier.reference_product.unit)
+            flow = _unit(model, ("processes", inp.process, "reference_product", "unit"),
+                         supplier.reference_product.unit)
             e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product)
             tech.append((i, proc_index[inp.process], e))
         for k, em in enumerate(proc.emissions):
@@ -296,7 +302,8 @@ def compile_model(model, factors):
     try:
         demand = ureg.Quantity(model.functional_unit.amount, fu_unit).to(ref_unit).magnitude
     except Exception:
-        raise model.error(f"the functional unit ({fu_unit:~}) is not convertible to the reference product's unit ({ref_unit:~})",
+        raise model.error(f"the functional unit ({fu_unit:~}) is not convertible to the reference "
+                          f"product's unit ({ref_unit:~})",
                           ("functional_unit", "unit"), f"express the functional unit in {ref_unit:~}",
                           cls=UnitMismatchError) from None
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ._errors import ReportError
 
-__all__ = ["notebook_path", "report_name", "run_report"]
+__all__ = ["ReportParameters", "notebook_path", "report_name", "run_report"]
 
 
 def notebook_path(name):
@@ -112,6 +112,7 @@ def run_report(model="steel/bf-bof-hot-rolled-coil", notebook="steel", out_dir=N
                           hint=f"the notebook's parameters are: {', '.join(sorted(declared))}")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    staging.chmod(0o755)
     params["output_dir"] = str(staging)
     executed = staging / "report.ipynb"
     try:
@@ -130,3 +131,44 @@ def run_report(model="steel/bf-bof-hot-rolled-coil", notebook="steel", out_dir=N
     (staging / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     _swap_into_place(staging, out_dir)
     return out_dir / "report.html"
+
+
+class ReportParameters:
+    """Validated parameters of a footprint report notebook.
+
+    Parameters
+    ----------
+    model : str
+        Model file or shipped model name.
+    samples : int
+        Monte Carlo samples (>= 100).
+    seed : int
+        Seed (0 <= seed < 2**64).
+    gwp_set : {"AR4", "AR5", "AR6"}
+        GWP100 set.
+    output_dir : str
+        Folder where the notebook writes its results files.
+
+    Raises
+    ------
+    ReportError
+        Naming the parameter that is wrong and what it must be.
+    """
+
+    def __init__(self, model, samples, seed, gwp_set="AR6", output_dir="."):
+        from pcflab.methods import GWP_SETS
+
+        def bad(name, value, must):
+            raise ReportError(f"report parameter {name}={value!r} is invalid: it must be {must}",
+                              field=name, hint=f"pass -p {name} <value> to papermill or fix the call")
+
+        if not isinstance(model, str) or not model:
+            bad("model", model, "a model file or shipped model name")
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 100:
+            bad("samples", samples, "an integer >= 100")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+            bad("seed", seed, "an integer between 0 and 2**64 - 1")
+        if gwp_set not in GWP_SETS:
+            bad("gwp_set", gwp_set, f"one of {', '.join(GWP_SETS)}")
+        self.model, self.samples, self.seed, self.gwp_set = model, samples, seed, gwp_set
+        self.output_dir = Path(output_dir)
