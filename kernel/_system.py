@@ -99,12 +99,33 @@ class KernelSystem(NamedTuple):
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _process_gas(theta, ops, consts, prog_start, prog_stop, ex_scale,
-                 tech_consumer, tech_supplier, tech_exchange,
-                 emis_process, emis_gas, emis_exchange,
-                 use_process, use_factor, use_exchange,
-                 row_start, row_stop, row_param, row_gas, row_scale,
-                 reference_process, demand, n_gas, stack, out):
+def _process_gas(
+    theta,
+    ops,
+    consts,
+    prog_start,
+    prog_stop,
+    ex_scale,
+    tech_consumer,
+    tech_supplier,
+    tech_exchange,
+    emis_process,
+    emis_gas,
+    emis_exchange,
+    use_process,
+    use_factor,
+    use_exchange,
+    row_start,
+    row_stop,
+    row_param,
+    row_gas,
+    row_scale,
+    reference_process,
+    demand,
+    n_gas,
+    stack,
+    out,
+):
     """Gas amounts per process for one parameter vector; returns a status code."""
     n_proc = out.shape[0]
     n_ex = prog_start.shape[0]
@@ -144,23 +165,67 @@ def _process_gas(theta, ops, consts, prog_start, prog_stop, ex_scale,
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
-def _evaluate_by_stage(theta, ops, consts, prog_start, prog_stop, ex_scale,
-                       tech_consumer, tech_supplier, tech_exchange,
-                       emis_process, emis_gas, emis_exchange,
-                       use_process, use_factor, use_exchange,
-                       row_start, row_stop, row_param, row_gas, row_scale,
-                       stage_of, reference_process, demand, n_gas, n_stage, stack_size,
-                       out, status):
+def _evaluate_by_stage(
+    theta,
+    ops,
+    consts,
+    prog_start,
+    prog_stop,
+    ex_scale,
+    tech_consumer,
+    tech_supplier,
+    tech_exchange,
+    emis_process,
+    emis_gas,
+    emis_exchange,
+    use_process,
+    use_factor,
+    use_exchange,
+    row_start,
+    row_stop,
+    row_param,
+    row_gas,
+    row_scale,
+    stage_of,
+    reference_process,
+    demand,
+    n_gas,
+    n_stage,
+    stack_size,
+    out,
+    status,
+):
     n_proc = stage_of.shape[0]
     for j in nb.prange(theta.shape[0]):
         stack = np.empty(stack_size)
         pg = np.empty((n_proc, n_gas))
-        st = _process_gas(theta[j], ops, consts, prog_start, prog_stop, ex_scale,
-                          tech_consumer, tech_supplier, tech_exchange,
-                          emis_process, emis_gas, emis_exchange,
-                          use_process, use_factor, use_exchange,
-                          row_start, row_stop, row_param, row_gas, row_scale,
-                          reference_process, demand, n_gas, stack, pg)
+        st = _process_gas(
+            theta[j],
+            ops,
+            consts,
+            prog_start,
+            prog_stop,
+            ex_scale,
+            tech_consumer,
+            tech_supplier,
+            tech_exchange,
+            emis_process,
+            emis_gas,
+            emis_exchange,
+            use_process,
+            use_factor,
+            use_exchange,
+            row_start,
+            row_stop,
+            row_param,
+            row_gas,
+            row_scale,
+            reference_process,
+            demand,
+            n_gas,
+            stack,
+            pg,
+        )
         status[j] = st
         for k in range(n_stage):
             for g in range(n_gas):
@@ -215,18 +280,32 @@ def sample_parameters(seed, first_sample, n_samples, kinds, p1, p2, p3, keys):
         Parameter values, in the units of ``p1``.
     """
     out = np.empty((int(n_samples), len(kinds)))
-    _sample_parameters(np.uint64(seed), np.int64(first_sample), kinds, p1, p2, p3,
-                       keys.astype(np.uint64), out)
+    _sample_parameters(np.uint64(seed), np.int64(first_sample), kinds, p1, p2, p3, keys.astype(np.uint64), out)
     return out
 
 
 def _system_args(system):
-    return (system.ops, system.consts, system.prog_start, system.prog_stop, system.ex_scale,
-            system.tech_consumer, system.tech_supplier, system.tech_exchange,
-            system.emis_process, system.emis_gas, system.emis_exchange,
-            system.use_process, system.use_factor, system.use_exchange,
-            system.row_start, system.row_stop, system.row_param, system.row_gas,
-            system.row_scale)
+    return (
+        system.ops,
+        system.consts,
+        system.prog_start,
+        system.prog_stop,
+        system.ex_scale,
+        system.tech_consumer,
+        system.tech_supplier,
+        system.tech_exchange,
+        system.emis_process,
+        system.emis_gas,
+        system.emis_exchange,
+        system.use_process,
+        system.use_factor,
+        system.use_exchange,
+        system.row_start,
+        system.row_stop,
+        system.row_param,
+        system.row_gas,
+        system.row_scale,
+    )
 
 
 def evaluate_by_stage(system, theta):
@@ -249,9 +328,18 @@ def evaluate_by_stage(system, theta):
     theta = np.ascontiguousarray(theta, dtype=np.float64)
     out = np.empty((theta.shape[0], system.n_stage, system.n_gas))
     status = np.empty(theta.shape[0], dtype=np.int8)
-    _evaluate_by_stage(theta, *_system_args(system), system.stage_of,
-                       system.reference_process, system.demand, system.n_gas,
-                       system.n_stage, system.stack_size, out, status)
+    _evaluate_by_stage(
+        theta,
+        *_system_args(system),
+        system.stage_of,
+        system.reference_process,
+        system.demand,
+        system.n_gas,
+        system.n_stage,
+        system.stack_size,
+        out,
+        status,
+    )
     return out, status
 
 
@@ -275,6 +363,7 @@ def evaluate_by_process(system, theta):
     theta = np.ascontiguousarray(theta, dtype=np.float64)
     out = np.empty((system.stage_of.shape[0], system.n_gas))
     stack = np.empty(system.stack_size)
-    status = _process_gas(theta, *_system_args(system), system.reference_process,
-                          system.demand, system.n_gas, stack, out)
+    status = _process_gas(
+        theta, *_system_args(system), system.reference_process, system.demand, system.n_gas, stack, out
+    )
     return out, int(status)

@@ -1,20 +1,28 @@
 """Accounting and analysis methods: GWP sets, stages, data quality, statistics."""
 
+from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
 from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
 from ._statistics import summarize
 
 __all__ = [
+    "DQR_CRITERIA",
+    "DQR_LEVELS",
     "GASES",
     "GWP_SETS",
     "PEDIGREE_INDICATORS",
     "PEDIGREE_VARIANCES",
     "STAGES",
     "STAGE_NAMES_ZH",
+    "aggregate_dqr",
+    "dqr",
+    "dqr_from_pedigree",
+    "dqr_level",
     "gsd_from_pedigree",
     "gwp100",
     "gwp100_vector",
+    "parse_dqr",
     "parse_pedigree",
     "summarize",
 ]

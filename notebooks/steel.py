@@ -40,8 +40,7 @@ import pcflab
 from pcflab.methods import STAGE_NAMES_ZH, STAGES
 
 set_matplotlib_formats("svg")
-params = pcflab.ReportParameters(model=model, samples=samples, seed=seed, gwp_set=gwp_set,
-                                 output_dir=output_dir)
+params = pcflab.ReportParameters(model=model, samples=samples, seed=seed, gwp_set=gwp_set, output_dir=output_dir)
 factors = pcflab.load_factors()
 system = pcflab.load_model(params.model)
 compiled = pcflab.compile_model(system, factors)
@@ -52,17 +51,19 @@ def table(frame, digits=1):
     return HTML(frame.to_html(classes="pcf-table", float_format=lambda v: f"{v:,.{digits}f}", border=0))
 
 
-display(Markdown(f"""
+display(
+    Markdown(f"""
 ## {system.name}
 
-{system.name_zh or ''}
+{system.name_zh or ""}
 
 **Functional unit:** {system.functional_unit.amount:g} {system.functional_unit.unit},
 {system.functional_unit.description}. **Region:** {system.region}. **Reference year:** {system.year}.
 **GWP:** IPCC {params.gwp_set} GWP100.
 
 {system.description}
-"""))
+""")
+)
 
 # %% [markdown]
 # ## Deterministic footprint
@@ -71,11 +72,14 @@ display(Markdown(f"""
 det = pcflab.footprint(compiled, gwp_set=params.gwp_set)
 det_total = float(det["gwp100"].sum())
 by_stage = det["gwp100"].groupby("stage").sum().sum("gas").to_series().reindex(list(STAGES), fill_value=0.0)
-stage_table = pd.DataFrame({
-    "stage (GB/T 24067)": [STAGE_NAMES_ZH[s] for s in STAGES],
-    "kg CO2e": by_stage.values,
-    "share %": 100 * by_stage.values / det_total,
-}, index=[s.replace("_", " ") for s in STAGES])
+stage_table = pd.DataFrame(
+    {
+        "stage (GB/T 24067)": [STAGE_NAMES_ZH[s] for s in STAGES],
+        "kg CO2e": by_stage.values,
+        "share %": 100 * by_stage.values / det_total,
+    },
+    index=[s.replace("_", " ") for s in STAGES],
+)
 display(Markdown(f"**Footprint: {det_total:,.1f} kg CO2e per functional unit.**"))
 display(table(stage_table))
 
@@ -86,17 +90,22 @@ plt.close(figure)
 
 # %%
 by_process = det["gwp100"].sum("gas").to_series()
-process_table = pd.DataFrame({
-    "process": det["process_name"].values,
-    "stage": det["stage"].values,
-    "kg CO2e": by_process.values,
-    "share %": 100 * by_process.values / det_total,
-}, index=det["process"].values)
+process_table = pd.DataFrame(
+    {
+        "process": det["process_name"].values,
+        "stage": det["stage"].values,
+        "kg CO2e": by_process.values,
+        "share %": 100 * by_process.values / det_total,
+    },
+    index=det["process"].values,
+)
 gas_totals = det["gwp100"].sum("process").to_series()
-gas_table = pd.DataFrame({
-    "kg gas": det["mass"].sum("process").to_series(),
-    "kg CO2e": gas_totals,
-})
+gas_table = pd.DataFrame(
+    {
+        "kg gas": det["mass"].sum("process").to_series(),
+        "kg CO2e": gas_totals,
+    }
+)
 gas_table = gas_table[gas_table["kg CO2e"] != 0]
 display(Markdown("### By process"))
 display(table(process_table))
@@ -113,11 +122,13 @@ stats_table = pd.DataFrame(
     {"kg CO2e": [det_total, stats["mean"], stats["median"], stats["sd"], stats["lower"], stats["upper"]]},
     index=["deterministic", "mean", "median", "standard deviation", "2.5 % quantile", "97.5 % quantile"],
 )
-display(Markdown(
-    f"**{stats['mean']:,.1f} kg CO2e** (mean of {stats['n']:,} samples, seed {params.seed}); "
-    f"95 % interval **{stats['lower']:,.1f} – {stats['upper']:,.1f} kg CO2e**; "
-    f"{mc.attrs['n_uncertain']} uncertain quantities."
-))
+display(
+    Markdown(
+        f"**{stats['mean']:,.1f} kg CO2e** (mean of {stats['n']:,} samples, seed {params.seed}); "
+        f"95 % interval **{stats['lower']:,.1f} – {stats['upper']:,.1f} kg CO2e**; "
+        f"{mc.attrs['n_uncertain']} uncertain quantities."
+    )
+)
 display(table(stats_table))
 
 # %%
@@ -129,22 +140,43 @@ plt.close(figure)
 # ## Data and provenance
 
 # %%
-used = factors.where(factors.factor_id.isin(compiled.factor_ids), drop=True)
-factor_table = pd.DataFrame({
-    "gas": used["gas"].values,
-    "value": used["value"].values,
-    "unit": [f"{u}/{p}" for u, p in zip(used["unit"].values, used["per"].values, strict=True)],
-    "GSD": used["gsd"].values,
-    "tag": used["tag"].values,
-    "source": used["source"].values,
-}, index=used["factor_id"].values)
+used = factors.sel(factor=compiled.factor_ids)
+factor_table = pd.DataFrame(
+    [
+        {
+            "factor": f,
+            "gas": g,
+            "value": float(used["published_value"].sel(factor=f, gas=g)),
+            "unit": f"{used['published_unit'].sel(factor=f, gas=g).item()}/{used['per'].sel(factor=f).item()}",
+            "GSD": float(used["gsd"].sel(factor=f, gas=g)),
+            "DQR": float(used["dqr"].sel(factor=f, gas=g)),
+            "tag": used["tag"].sel(factor=f, gas=g).item(),
+            "source": used["source"].sel(factor=f, gas=g).item(),
+        }
+        for f in compiled.factor_ids
+        for g, _, _ in factors.gases_of(f)
+    ]
+).set_index("factor")
 display(Markdown("### Emission factors used"))
 display(HTML(factor_table.to_html(classes="pcf-table", border=0, float_format=lambda v: f"{v:g}")))
-provenance = {k: mc.attrs[k] for k in ("model_id", "model_sha256", "factors_sha256", "gwp_set", "seed",
-                                       "n_samples", "sampler", "pcflab_version", "numpy_version",
-                                       "numba_version", "python_version")}
-display(HTML('<div class="pcf-provenance">' + "<br>".join(f"{k}: {v}" for k, v in provenance.items())
-             + "</div>"))
+provenance = {
+    k: mc.attrs[k]
+    for k in (
+        "model_id",
+        "model_sha256",
+        "factor_release",
+        "factors_sha256",
+        "gwp_set",
+        "seed",
+        "n_samples",
+        "sampler",
+        "pcflab_version",
+        "numpy_version",
+        "numba_version",
+        "python_version",
+    )
+}
+display(HTML('<div class="pcf-provenance">' + "<br>".join(f"{k}: {v}" for k, v in provenance.items()) + "</div>"))
 
 # %%
 out = Path(params.output_dir)

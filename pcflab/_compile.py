@@ -16,6 +16,7 @@ from pcflab.methods import GASES, STAGES, gsd_from_pedigree, parse_pedigree
 
 from ._errors import UnitMismatchError, UnknownFactorError
 from ._formula import parse_formula
+from ._resolve import resolve
 from ._units import parse_unit, ureg
 
 __all__ = ["CompiledModel", "compile_model", "stream_key"]
@@ -71,7 +72,11 @@ class CompiledModel:
     factor_ids : list of str
         Factor ids the model uses.
     factors_sha256 : str
-        Hash of the factor table it was compiled against.
+        Content hash of the factor database it was compiled against.
+    factor_release : str
+        Release version of that database.
+    resolutions : list of Resolution
+        Factors referenced by key and how they were resolved (with substitutions).
     """
 
     model: object
@@ -88,6 +93,8 @@ class CompiledModel:
     process_stage: list
     factor_ids: list
     factors_sha256: str
+    factor_release: str = ""
+    resolutions: list = field(default_factory=list)
     factor_table: object = field(repr=False, default=None)
 
 
@@ -95,8 +102,9 @@ def _unit(model, keys, text):
     try:
         return parse_unit(text)
     except ValueError as exc:
-        raise model.error(str(exc), keys, "use a unit pint understands, e.g. kg, t, kWh, GJ, t*km, m**3",
-                          cls=UnitMismatchError) from None
+        raise model.error(
+            str(exc), keys, "use a unit pint understands, e.g. kg, t, kWh, GJ, t*km, m**3", cls=UnitMismatchError
+        ) from None
 
 
 def _parameter_distribution(model, name, par):
@@ -112,8 +120,11 @@ def _parameter_distribution(model, name, par):
     where = keys + ("uncertainty",)
     if u.distribution == "lognormal":
         if par.value <= 0:
-            raise model.error(f"a lognormal parameter needs a positive value, got {par.value}",
-                              keys + ("value",), "use a normal distribution for values that can be <= 0")
+            raise model.error(
+                f"a lognormal parameter needs a positive value, got {par.value}",
+                keys + ("value",),
+                "use a normal distribution for values that can be <= 0",
+            )
         if u.gsd is not None:
             gsd = u.gsd
         elif u.pedigree is not None:
@@ -122,8 +133,9 @@ def _parameter_distribution(model, name, par):
             except ValueError as exc:
                 raise model.error(str(exc), where + ("pedigree",), "write five scores like 2;3;1;2;3") from None
         else:
-            raise model.error("a lognormal needs 'gsd' or 'pedigree'", where,
-                              "add gsd: 1.1 (geometric SD) or pedigree: R;C;T;G;Tech")
+            raise model.error(
+                "a lognormal needs 'gsd' or 'pedigree'", where, "add gsd: 1.1 (geometric SD) or pedigree: R;C;T;G;Tech"
+            )
         return kernel.LOGNORMAL, base.magnitude, gsd, 0.0
     if u.distribution == "normal":
         if u.sd is None:
@@ -145,14 +157,20 @@ def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, n
     try:
         result = formula.evaluate(nominal_si)
     except ZeroDivisionError:
-        raise model.error("the formula divides by zero at the parameters' values", keys + ("amount",),
-                          "check the parameters it uses") from None
+        raise model.error(
+            "the formula divides by zero at the parameters' values", keys + ("amount",), "check the parameters it uses"
+        ) from None
     except OverflowError:
-        raise model.error("the formula overflows at the parameters' values", keys + ("amount",),
-                          "check the parameters it uses") from None
+        raise model.error(
+            "the formula overflows at the parameters' values", keys + ("amount",), "check the parameters it uses"
+        ) from None
     except Exception as exc:  # pint DimensionalityError when adding unlike units
-        raise model.error(f"the formula mixes incompatible units ({exc})", keys + ("amount",),
-                          "only add or subtract quantities of the same kind", cls=UnitMismatchError) from None
+        raise model.error(
+            f"the formula mixes incompatible units ({exc})",
+            keys + ("amount",),
+            "only add or subtract quantities of the same kind",
+            cls=UnitMismatchError,
+        ) from None
     r = result if isinstance(result, ureg.Quantity) else ureg.Quantity(result, ureg.dimensionless)
     one_r = ureg.Quantity(1.0, r.units)
     if one_r.dimensionless:
@@ -162,7 +180,10 @@ def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, n
     else:
         raise model.error(
             f"the formula {formula.text!r} gives {one_r.to_reduced_units().units:~} but the unit is {unit:~}",
-            keys + ("unit",), "make 'unit' the unit of the formula's result", cls=UnitMismatchError)
+            keys + ("unit",),
+            "make 'unit' the unit of the formula's result",
+            cls=UnitMismatchError,
+        )
     one = ureg.Quantity(1.0, unit)
     if one.dimensionality == ureg.Quantity(1.0, flow_unit).dimensionality:
         return to_unit * one.to(flow_unit).magnitude / ref_product.amount
@@ -178,6 +199,32 @@ def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, n
     )
 
 
+def _factor_id(model, keys, ref, db, resolutions):
+    """The factor id an exchange uses: an id as written, or a key resolved for the model's
+    region and year (the resolution, with any substitution, is recorded)."""
+    if ref.count("/") == 1:
+        try:
+            res = resolve(db, ref, model.region, model.year)
+        except UnknownFactorError as exc:
+            raise model.error(exc.message, keys + ("factor",), exc.hint, cls=UnknownFactorError) from None
+        resolutions.append(res)
+        return res.factor_id
+    if ref in db:
+        return ref
+    parts = ref.split("/")
+    key = "/".join(parts[1:3]) if len(parts) == 4 else ""
+    similar = [f for f in db.factor_ids if key and "/".join(f.split("/")[1:3]) == key][:5]
+    if not similar:
+        similar = sorted(f for f in db.factor_ids if f.split("/")[1:2] == parts[1:2])[:5]
+    raise model.error(
+        f"unknown emission factor {ref!r}",
+        keys + ("factor",),
+        "use an id from the factor database ('pcflab factors list') or a key family/item"
+        + (f"; similar ids: {', '.join(similar)}" if similar else ""),
+        cls=UnknownFactorError,
+    )
+
+
 def compile_model(model, factors):
     """Compile a model against a factor table.
 
@@ -185,8 +232,10 @@ def compile_model(model, factors):
     ----------
     model : ProductSystem
         A validated model (``pcflab.load_model``).
-    factors : xarray.Dataset
-        A factor table (``pcflab.load_factors``).
+    factors : FactorDB
+        The factor database (``pcflab.load_factors``). A model names a factor by id
+        (``cn-sd/electricity/grid-co2/2023``) or by key (``electricity/grid-co2``), which
+        is resolved for the model's region and year.
 
     Returns
     -------
@@ -216,9 +265,8 @@ def compile_model(model, factors):
 
     processes = list(model.processes)
     proc_index = {p: i for i, p in enumerate(processes)}
-    fid_all = factors["factor_id"].values
     ops, consts, prog_start, prog_stop, ex_scale = [], [], [], [], []
-    tech, emis, uses = [], [], []
+    tech, emis, uses, resolutions = [], [], [], []
     factor_order, row_start, row_stop, row_param, row_gas, row_scale = [], [], [], [], [], []
     stack_size = 1
 
@@ -227,13 +275,17 @@ def compile_model(model, factors):
         try:
             formula = parse_formula(amount)
         except ValueError as exc:
-            raise model.error(str(exc), keys_ + ("amount",),
-                              "write a number, or a formula of the model's parameters") from None
+            raise model.error(
+                str(exc), keys_ + ("amount",), "write a number, or a formula of the model's parameters"
+            ) from None
         for n in formula.names:
             if n not in par_index:
                 known = f" (known: {', '.join(pnames)})" if pnames else ""
-                raise model.error(f"unknown parameter {n!r} in amount {formula.text!r}", keys_ + ("amount",),
-                                  "declare it under 'parameters:'" + known)
+                raise model.error(
+                    f"unknown parameter {n!r} in amount {formula.text!r}",
+                    keys_ + ("amount",),
+                    "declare it under 'parameters:'" + known,
+                )
         scale = _exchange_scale(model, keys_, formula, amount_unit, flow_unit, ref_product, nominal_si)
         prog_start.append(len(ops))
         for op, arg in formula.program:
@@ -255,8 +307,9 @@ def compile_model(model, factors):
         for k, inp in enumerate(proc.inputs):
             keys_ = ("processes", pid, "inputs", k)
             supplier = model.processes[inp.process]
-            flow = _unit(model, ("processes", inp.process, "reference_product", "unit"),
-                         supplier.reference_product.unit)
+            flow = _unit(
+                model, ("processes", inp.process, "reference_product", "unit"), supplier.reference_product.unit
+            )
             e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product)
             tech.append((i, proc_index[inp.process], e))
         for k, em in enumerate(proc.emissions):
@@ -265,34 +318,25 @@ def compile_model(model, factors):
             emis.append((i, GASES.index(em.gas), e))
         for k, fu in enumerate(proc.factors):
             keys_ = ("processes", pid, "factors", k)
-            rows = np.flatnonzero(fid_all == fu.factor)
-            if rows.size == 0:
-                close = sorted({str(f) for f in fid_all if fu.factor.split("/")[1:2] == str(f).split("/")[1:2]})[:5]
-                raise model.error(f"unknown emission factor {fu.factor!r}", keys_ + ("factor",),
-                                  "use an id from the factor table ('pcflab factors list')"
-                                  + (f"; similar ids: {', '.join(close)}" if close else ""),
-                                  cls=UnknownFactorError)
-            per = parse_unit(str(factors["per"].values[rows[0]]))
+            fid = _factor_id(model, keys_, fu.factor, factors, resolutions)
+            per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
             e = add_program(keys_, fu.amount, fu.unit, per, proc.reference_product)
-            if fu.factor not in factor_order:
-                factor_order.append(fu.factor)
+            if fid not in factor_order:
+                factor_order.append(fid)
                 row_start.append(len(row_param))
-                for r in rows:
-                    gas = str(factors["gas"].values[r])
-                    value = float(factors["value"].values[r])
-                    gsd = float(factors["gsd"].values[r])
+                for gas, value, gsd in factors.gases_of(fid):
                     row_param.append(len(ids))
                     row_gas.append(GASES.index(gas))
-                    row_scale.append(ureg.Quantity(1.0, parse_unit(str(factors["unit"].values[r]))).to(kg).magnitude)
-                    ids.append(f"factor:{fu.factor}:{gas}")
-                    units.append(f"{factors['unit'].values[r]}/({factors['per'].values[r]})")
+                    row_scale.append(1.0)  # database values are kg of gas per unit of activity
+                    ids.append(f"factor:{fid}:{gas}")
+                    units.append(f"kg/({per:~})")
                     kinds.append(kernel.LOGNORMAL if gsd > 1.0 else kernel.FIXED)
                     p1.append(value)
                     p2.append(gsd)
                     p3.append(0.0)
                     nominal.append(value)
                 row_stop.append(len(row_param))
-            uses.append((i, factor_order.index(fu.factor), e))
+            uses.append((i, factor_order.index(fid), e))
 
     for ident in ids:
         keys.append(stream_key(ident))
@@ -302,10 +346,12 @@ def compile_model(model, factors):
     try:
         demand = ureg.Quantity(model.functional_unit.amount, fu_unit).to(ref_unit).magnitude
     except Exception:
-        raise model.error(f"the functional unit ({fu_unit:~}) is not convertible to the reference "
-                          f"product's unit ({ref_unit:~})",
-                          ("functional_unit", "unit"), f"express the functional unit in {ref_unit:~}",
-                          cls=UnitMismatchError) from None
+        raise model.error(
+            f"the functional unit ({fu_unit:~}) is not convertible to the reference product's unit ({ref_unit:~})",
+            ("functional_unit", "unit"),
+            f"express the functional unit in {ref_unit:~}",
+            cls=UnitMismatchError,
+        ) from None
 
     def arr(x, dtype, cols=None):
         a = np.array(x, dtype=dtype)
@@ -317,24 +363,48 @@ def compile_model(model, factors):
     em = arr(emis, np.int64, 3)
     us = arr(uses, np.int64, 3)
     system = kernel.KernelSystem(
-        ops=arr(ops, np.int64, 2), consts=arr(consts, np.float64),
-        prog_start=arr(prog_start, np.int64), prog_stop=arr(prog_stop, np.int64),
+        ops=arr(ops, np.int64, 2),
+        consts=arr(consts, np.float64),
+        prog_start=arr(prog_start, np.int64),
+        prog_stop=arr(prog_stop, np.int64),
         ex_scale=arr(ex_scale, np.float64),
-        tech_consumer=t[:, 0].copy(), tech_supplier=t[:, 1].copy(), tech_exchange=t[:, 2].copy(),
-        emis_process=em[:, 0].copy(), emis_gas=em[:, 1].copy(), emis_exchange=em[:, 2].copy(),
-        use_process=us[:, 0].copy(), use_factor=us[:, 1].copy(), use_exchange=us[:, 2].copy(),
-        row_start=arr(row_start, np.int64), row_stop=arr(row_stop, np.int64),
-        row_param=arr(row_param, np.int64), row_gas=arr(row_gas, np.int64),
+        tech_consumer=t[:, 0].copy(),
+        tech_supplier=t[:, 1].copy(),
+        tech_exchange=t[:, 2].copy(),
+        emis_process=em[:, 0].copy(),
+        emis_gas=em[:, 1].copy(),
+        emis_exchange=em[:, 2].copy(),
+        use_process=us[:, 0].copy(),
+        use_factor=us[:, 1].copy(),
+        use_exchange=us[:, 2].copy(),
+        row_start=arr(row_start, np.int64),
+        row_stop=arr(row_stop, np.int64),
+        row_param=arr(row_param, np.int64),
+        row_gas=arr(row_gas, np.int64),
         row_scale=arr(row_scale, np.float64),
         stage_of=arr([STAGES.index(p.stage) for p in model.processes.values()], np.int64),
-        reference_process=proc_index[model.reference_process], demand=float(demand),
-        n_gas=len(GASES), n_stage=len(STAGES), stack_size=int(stack_size),
+        reference_process=proc_index[model.reference_process],
+        demand=float(demand),
+        n_gas=len(GASES),
+        n_stage=len(STAGES),
+        stack_size=int(stack_size),
     )
     return CompiledModel(
-        model=model, system=system, parameter_ids=ids, parameter_units=units,
-        nominal=arr(nominal, np.float64), kinds=arr(kinds, np.int64), p1=arr(p1, np.float64),
-        p2=arr(p2, np.float64), p3=arr(p3, np.float64), keys=arr(keys, np.uint64),
-        processes=processes, process_stage=[p.stage for p in model.processes.values()],
-        factor_ids=factor_order, factors_sha256=str(factors.attrs.get("factors_sha256", "")),
+        model=model,
+        system=system,
+        parameter_ids=ids,
+        parameter_units=units,
+        nominal=arr(nominal, np.float64),
+        kinds=arr(kinds, np.int64),
+        p1=arr(p1, np.float64),
+        p2=arr(p2, np.float64),
+        p3=arr(p3, np.float64),
+        keys=arr(keys, np.uint64),
+        processes=processes,
+        process_stage=[p.stage for p in model.processes.values()],
+        factor_ids=factor_order,
+        factors_sha256=factors.content_hash,
+        factor_release=factors.version,
+        resolutions=resolutions,
         factor_table=factors,
     )

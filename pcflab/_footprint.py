@@ -1,5 +1,6 @@
 """Footprints: deterministic and Monte Carlo, as labelled ``xarray`` results."""
 
+import json
 import math
 import platform
 from pathlib import Path
@@ -15,7 +16,7 @@ from pcflab.methods import GASES, STAGES, gwp100_vector, summarize
 
 from ._compile import CompiledModel, compile_model
 from ._errors import PcfError, SystemSolveError
-from ._factors import load_factors
+from ._factors import FactorDB, load_factors
 from ._model import ProductSystem, load_model
 from ._version import __version__
 
@@ -29,8 +30,8 @@ def prepare(model, factors=None):
     ----------
     model : str, Path, ProductSystem or CompiledModel
         A model file, a shipped model name, or a loaded or compiled model.
-    factors : str, Path or xarray.Dataset, optional
-        Factor table (the shipped one by default).
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
 
     Returns
     -------
@@ -38,7 +39,9 @@ def prepare(model, factors=None):
     """
     if isinstance(model, CompiledModel):
         return model
-    if not isinstance(factors, xr.Dataset):
+    if isinstance(factors, xr.Dataset):
+        factors = FactorDB(factors)
+    elif not isinstance(factors, FactorDB):
         factors = load_factors(factors)
     if not isinstance(model, ProductSystem):
         model = load_model(model)
@@ -53,8 +56,9 @@ def _provenance(cm, gwp_set):
         "model_file": Path(m.path).name,
         "model_sha256": m.sha256,
         "factors_sha256": cm.factors_sha256,
-        "functional_unit": f"{m.functional_unit.amount:g} {m.functional_unit.unit} "
-                           f"{m.functional_unit.description}",
+        "factor_release": cm.factor_release,
+        "factor_resolutions": json.dumps([r.as_dict() for r in cm.resolutions], ensure_ascii=False),
+        "functional_unit": f"{m.functional_unit.amount:g} {m.functional_unit.unit} {m.functional_unit.description}",
         "region": m.region,
         "reference_year": m.year,
         "gwp_set": gwp_set,
@@ -69,9 +73,7 @@ def _provenance(cm, gwp_set):
 def _loop_processes(cm):
     s = cm.system
     n = len(cm.processes)
-    graph = scipy.sparse.coo_matrix(
-        (np.ones(len(s.tech_consumer)), (s.tech_consumer, s.tech_supplier)), shape=(n, n)
-    )
+    graph = scipy.sparse.coo_matrix((np.ones(len(s.tech_consumer)), (s.tech_consumer, s.tech_supplier)), shape=(n, n))
     _, labels = scipy.sparse.csgraph.connected_components(graph, directed=True, connection="strong")
     sizes = np.bincount(labels)
     in_loop = [cm.processes[i] for i in range(n) if sizes[labels[i]] > 1 or graph.tocsr()[i, i] != 0]
@@ -82,18 +84,24 @@ def _raise_status(cm, status, where):
     names = ", ".join(_loop_processes(cm))
     if status == kernel.STATUS_SINGULAR:
         raise SystemSolveError(
-            f"the product system is singular {where}: processes {names} supply each other "
-            "without a net output", file=cm.model.path,
+            f"the product system is singular {where}: processes {names} supply each other without a net output",
+            file=cm.model.path,
             hint="check the amounts of the inputs that form the loop (a process cannot need "
-                 "as much of a product as the loop makes)")
+            "as much of a product as the loop makes)",
+        )
     if status == kernel.STATUS_NONPRODUCTIVE:
         raise SystemSolveError(
             f"the product system is not productive {where}: a process would have to run a "
-            f"negative amount (processes in loops: {names})", file=cm.model.path,
-            hint="the inputs inside a loop must be smaller than what it outputs")
+            f"negative amount (processes in loops: {names})",
+            file=cm.model.path,
+            hint="the inputs inside a loop must be smaller than what it outputs",
+        )
     if status == kernel.STATUS_NONFINITE:
-        raise PcfError(f"an amount is NaN or infinite {where}", file=cm.model.path,
-                       hint="check formulas that divide by a parameter that can be zero")
+        raise PcfError(
+            f"an amount is NaN or infinite {where}",
+            file=cm.model.path,
+            hint="check formulas that divide by a parameter that can be zero",
+        )
 
 
 def footprint(model, factors=None, gwp_set="AR6"):
@@ -103,8 +111,8 @@ def footprint(model, factors=None, gwp_set="AR6"):
     ----------
     model : str, Path, ProductSystem or CompiledModel
         The product system.
-    factors : str, Path or xarray.Dataset, optional
-        Factor table (the shipped one by default).
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
     gwp_set : {"AR4", "AR5", "AR6"}
         GWP100 values used to characterise the gases.
 
@@ -123,8 +131,11 @@ def footprint(model, factors=None, gwp_set="AR6"):
     ds = xr.Dataset(
         {
             "mass": (("process", "gas"), mass, {"units": "kg", "long_name": "gas emitted per functional unit"}),
-            "gwp100": (("process", "gas"), mass * gwp, {"units": "kg CO2e",
-                                                        "long_name": "GWP100-weighted emissions per functional unit"}),
+            "gwp100": (
+                ("process", "gas"),
+                mass * gwp,
+                {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"},
+            ),
         },
         coords={
             "process": cm.processes,
@@ -137,8 +148,7 @@ def footprint(model, factors=None, gwp_set="AR6"):
     return ds
 
 
-def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set="AR6", chunk_size=65_536,
-             progress=False):
+def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set="AR6", chunk_size=65_536, progress=False):
     """Monte Carlo simulation of the footprint.
 
     Every random number is a pure function of (seed, sample index, id of the uncertain
@@ -152,8 +162,8 @@ def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set="AR6", chun
         Number of Monte Carlo samples.
     seed : int
         Seed (0 <= seed < 2**64).
-    factors : str, Path or xarray.Dataset, optional
-        Factor table (the shipped one by default).
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
     gwp_set : {"AR4", "AR5", "AR6"}
         GWP100 values used to characterise the gases.
     chunk_size : int
@@ -190,14 +200,24 @@ def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set="AR6", chun
         bad = np.flatnonzero(status != kernel.STATUS_OK)
         if bad.size:
             _raise_status(cm, int(status[bad[0]]), f"in {bad.size} of {n} samples (first: sample {start + bad[0]})")
-        cube[start:start + n] = out * gwp
+        cube[start : start + n] = out * gwp
     ds = xr.Dataset(
-        {"gwp100": (("sample", "stage", "gas"), cube,
-                    {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"})},
+        {
+            "gwp100": (
+                ("sample", "stage", "gas"),
+                cube,
+                {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"},
+            )
+        },
         coords={"sample": np.arange(n_samples), "stage": list(STAGES), "gas": list(GASES)},
-        attrs={**_provenance(cm, gwp_set), "method": "monte carlo", "seed": int(seed),
-               "n_samples": n_samples, "sampler": "random (Philox4x64-10 counter-based)",
-               "n_uncertain": int(np.count_nonzero(cm.kinds != kernel.FIXED))},
+        attrs={
+            **_provenance(cm, gwp_set),
+            "method": "monte carlo",
+            "seed": int(seed),
+            "n_samples": n_samples,
+            "sampler": "random (Philox4x64-10 counter-based)",
+            "n_uncertain": int(np.count_nonzero(cm.kinds != kernel.FIXED)),
+        },
     )
     ds["total"] = ds["gwp100"].sum(("stage", "gas"))
     ds["total"].attrs.update(units="kg CO2e", long_name="carbon footprint per functional unit")

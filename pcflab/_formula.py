@@ -92,9 +92,7 @@ def parse_formula(text):
     program, names = [], []
 
     def visit(node):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
-            node.value, bool
-        ):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
             program.append((CONST, float(node.value)))
             return 1
         if isinstance(node, ast.Name):

@@ -156,8 +156,7 @@ class ProductSystem(_Strict):
 
     def error(self, message, keys, hint, cls=ModelError):
         """Build an error located at ``keys`` in this model's file."""
-        return cls(message, file=self.path, line=self.line_of(*keys),
-                   field=_dotted(keys), hint=hint)
+        return cls(message, file=self.path, line=self.line_of(*keys), field=_dotted(keys), hint=hint)
 
 
 def _dotted(keys):
@@ -246,9 +245,12 @@ def model_path(name):
     shipped = Path(str(importlib.resources.files("pcflab.datasets").joinpath("models", f"{name}.yaml")))
     if shipped.is_file():
         return shipped
-    raise ModelError(f"no model file or shipped model named {str(name)!r}", file=None,
-                     hint="give a path to a .yaml model or a shipped name such as "
-                          "steel/bf-bof-hot-rolled-coil (see 'pcflab models')")
+    raise ModelError(
+        f"no model file or shipped model named {str(name)!r}",
+        file=None,
+        hint="give a path to a .yaml model or a shipped name such as "
+        "steel/bf-bof-hot-rolled-coil (see 'pcflab models')",
+    )
 
 
 def load_model(name):
@@ -275,12 +277,19 @@ def load_model(name):
         doc = yaml.load(raw.decode("utf-8"))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise ModelError(f"not valid YAML: {exc.problem}", file=path,
-                         line=None if mark is None else mark.line + 1,
-                         hint="check indentation and quoting near this line") from None
+        raise ModelError(
+            f"not valid YAML: {exc.problem}",
+            file=path,
+            line=None if mark is None else mark.line + 1,
+            hint="check indentation and quoting near this line",
+        ) from None
     if not isinstance(doc, CommentedMap):
-        raise ModelError("a model file must be a YAML mapping", file=path, line=1,
-                         hint="start with 'pcflab_model: 1' and the keys of datasets/models/README.md")
+        raise ModelError(
+            "a model file must be a YAML mapping",
+            file=path,
+            line=1,
+            hint="start with 'pcflab_model: 1' and the keys of datasets/models/README.md",
+        )
     lines = _positions(doc)
     try:
         model = ProductSystem.model_validate(
@@ -295,14 +304,19 @@ def load_model(name):
 
 def _check_references(model):
     if model.reference_process not in model.processes:
-        raise model.error(f"reference process {model.reference_process!r} is not a process of the model",
-                          ("reference_process",), f"use one of {', '.join(model.processes)}")
+        raise model.error(
+            f"reference process {model.reference_process!r} is not a process of the model",
+            ("reference_process",),
+            f"use one of {', '.join(model.processes)}",
+        )
     for pid, proc in model.processes.items():
         for i, inp in enumerate(proc.inputs):
             if inp.process not in model.processes:
-                raise model.error(f"input from unknown process {inp.process!r}",
-                                  ("processes", pid, "inputs", i, "process"),
-                                  f"use one of {', '.join(model.processes)}")
+                raise model.error(
+                    f"input from unknown process {inp.process!r}",
+                    ("processes", pid, "inputs", i, "process"),
+                    f"use one of {', '.join(model.processes)}",
+                )
 
 
 def canonical_json(model):

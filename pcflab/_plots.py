@@ -7,9 +7,17 @@ from pcflab.methods import STAGES, summarize
 __all__ = ["plot_histogram", "plot_stages"]
 
 _GAS_LABELS = {
-    "co2_fossil": "CO$_2$ fossil", "co2_biogenic": "CO$_2$ biogenic", "ch4_fossil": "CH$_4$ fossil",
-    "ch4_non_fossil": "CH$_4$ non-fossil", "n2o": "N$_2$O", "sf6": "SF$_6$", "cf4": "CF$_4$",
-    "c2f6": "C$_2$F$_6$", "hfc_134a": "HFC-134a", "nf3": "NF$_3$", "co2e": "CO$_2$e (pre-characterised factors)",
+    "co2_fossil": "CO$_2$ fossil",
+    "co2_biogenic": "CO$_2$ biogenic",
+    "ch4_fossil": "CH$_4$ fossil",
+    "ch4_non_fossil": "CH$_4$ non-fossil",
+    "n2o": "N$_2$O",
+    "sf6": "SF$_6$",
+    "cf4": "CF$_4$",
+    "c2f6": "C$_2$F$_6$",
+    "hfc_134a": "HFC-134a",
+    "nf3": "NF$_3$",
+    "co2e": "CO$_2$e (pre-characterised factors)",
 }
 
 
@@ -40,8 +48,9 @@ def plot_stages(result, ax=None):
     colors = plt.get_cmap("tab10")
     for k, gas in enumerate(gases):
         vals = by_stage.sel(gas=gas).values
-        ax.barh([_stage_label(s) for s in STAGES], vals, left=left, color=colors(k % 10),
-                label=_GAS_LABELS.get(gas, gas))
+        ax.barh(
+            [_stage_label(s) for s in STAGES], vals, left=left, color=colors(k % 10), label=_GAS_LABELS.get(gas, gas)
+        )
         left += vals
     for y, v in enumerate(left):
         if v:
@@ -76,8 +85,13 @@ def plot_histogram(mc_result, ax=None, bins=60):
     x = mc_result["total"].values
     s = summarize(x)
     ax.hist(x, bins=bins, color="#8fb3d9", edgecolor="white", linewidth=0.4)
-    ax.axvspan(s["lower"], s["upper"], color="#f0c36d", alpha=0.25,
-               label=f"95 % interval {s['lower']:,.0f} – {s['upper']:,.0f}")
+    ax.axvspan(
+        s["lower"],
+        s["upper"],
+        color="#f0c36d",
+        alpha=0.25,
+        label=f"95 % interval {s['lower']:,.0f} – {s['upper']:,.0f}",
+    )
     ax.axvline(s["mean"], color="#c0392b", lw=1.6, label=f"mean {s['mean']:,.0f}")
     ax.axvline(s["median"], color="#2c3e50", lw=1.2, ls="--", label=f"median {s['median']:,.0f}")
     ax.set_xlabel("carbon footprint [kg CO$_2$e per functional unit]")

@@ -25,8 +25,10 @@ def notebook_path(name):
     shipped = Path(str(importlib.resources.files("pcflab.notebooks").joinpath(f"{name}.ipynb")))
     if shipped.is_file():
         return shipped
-    raise ReportError(f"no notebook named {str(name)!r}",
-                      hint="give a shipped notebook name such as 'steel' or a path to a .ipynb file")
+    raise ReportError(
+        f"no notebook named {str(name)!r}",
+        hint="give a shipped notebook name such as 'steel' or a path to a .ipynb file",
+    )
 
 
 def report_name(model):
@@ -64,8 +66,16 @@ def _swap_into_place(staging, out_dir):
         shutil.rmtree(backup, ignore_errors=True)
 
 
-def run_report(model="steel/bf-bof-hot-rolled-coil", notebook="steel", out_dir=None,
-               samples=10_000, seed=42, parameters=None, progress=False, kernel_name="python3"):
+def run_report(
+    model="steel/bf-bof-hot-rolled-coil",
+    notebook="steel",
+    out_dir=None,
+    samples=10_000,
+    seed=42,
+    parameters=None,
+    progress=False,
+    kernel_name="python3",
+):
     """Execute a parameterised notebook for a model and render it as HTML.
 
     Parameters
@@ -108,25 +118,38 @@ def run_report(model="steel/bf-bof-hot-rolled-coil", notebook="steel", out_dir=N
     declared = pm.inspect_notebook(str(nb_file))
     unknown = sorted(set(params) - set(declared) - {"output_dir"})
     if unknown:
-        raise ReportError(f"unknown notebook parameter(s): {', '.join(unknown)}", file=nb_file,
-                          hint=f"the notebook's parameters are: {', '.join(sorted(declared))}")
+        raise ReportError(
+            f"unknown notebook parameter(s): {', '.join(unknown)}",
+            file=nb_file,
+            hint=f"the notebook's parameters are: {', '.join(sorted(declared))}",
+        )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     staging.chmod(0o755)
     params["output_dir"] = str(staging)
     executed = staging / "report.ipynb"
     try:
-        pm.execute_notebook(str(nb_file), str(executed), parameters=params, kernel_name=kernel_name,
-                            cwd=str(staging), progress_bar=progress, log_output=False)
+        pm.execute_notebook(
+            str(nb_file),
+            str(executed),
+            parameters=params,
+            kernel_name=kernel_name,
+            cwd=str(staging),
+            progress_bar=progress,
+            log_output=False,
+        )
         _to_html(executed, staging / "report.html")
     except Exception as exc:
         failed = out_dir.with_name(f"{out_dir.name}.failed")
         shutil.rmtree(failed, ignore_errors=True)
         os.replace(staging, failed)
         detail = getattr(exc, "evalue", None) or str(exc).strip().splitlines()[-1:]
-        raise ReportError(f"the report of {model} failed: {detail}", file=failed / "report.ipynb",
-                          hint="open the failed notebook to see the cell that failed; "
-                               "the previous report (if any) was left untouched") from exc
+        raise ReportError(
+            f"the report of {model} failed: {detail}",
+            file=failed / "report.ipynb",
+            hint="open the failed notebook to see the cell that failed; "
+            "the previous report (if any) was left untouched",
+        ) from exc
     meta = {"model": str(model), "notebook": str(nb_file.name), "parameters": params | {"output_dir": "."}}
     (staging / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     _swap_into_place(staging, out_dir)
@@ -159,8 +182,11 @@ class ReportParameters:
         from pcflab.methods import GWP_SETS
 
         def bad(name, value, must):
-            raise ReportError(f"report parameter {name}={value!r} is invalid: it must be {must}",
-                              field=name, hint=f"pass -p {name} <value> to papermill or fix the call")
+            raise ReportError(
+                f"report parameter {name}={value!r} is invalid: it must be {must}",
+                field=name,
+                hint=f"pass -p {name} <value> to papermill or fix the call",
+            )
 
         if not isinstance(model, str) or not model:
             bad("model", model, "a model file or shipped model name")

@@ -40,6 +40,12 @@ def parse_unit(text):
         raise ValueError("a unit is required (a text such as 'kg', 'kWh' or 't*km')")
     try:
         return ureg.parse_units(text.strip())
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AttributeError,
-            TypeError, ValueError, AssertionError) as exc:
+    except (
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        AttributeError,
+        TypeError,
+        ValueError,
+        AssertionError,
+    ) as exc:
         raise ValueError(f"unknown unit {text!r} ({exc})") from None

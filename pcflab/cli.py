@@ -3,6 +3,7 @@
 import argparse
 import sys
 
+from ._cli_factors import add_factor_commands
 from ._errors import PcfError
 from ._version import __version__
 
@@ -14,10 +15,8 @@ DEMO_MODEL = "steel/bf-bof-hot-rolled-coil"
 def _cmd_demo(args):
     from ._report import run_report
 
-    print(f"pcflab demo: report of {DEMO_MODEL} ({args.samples} Monte Carlo samples, seed {args.seed})",
-          flush=True)
-    html = run_report(DEMO_MODEL, "steel", out_dir=args.out, samples=args.samples, seed=args.seed,
-                      progress=True)
+    print(f"pcflab demo: report of {DEMO_MODEL} ({args.samples} Monte Carlo samples, seed {args.seed})", flush=True)
+    html = run_report(DEMO_MODEL, "steel", out_dir=args.out, samples=args.samples, seed=args.seed, progress=True)
     print(f"report written: {html}")
     return 0
 
@@ -25,8 +24,9 @@ def _cmd_demo(args):
 def _cmd_report(args):
     from ._report import run_report
 
-    html = run_report(args.model, args.notebook, out_dir=args.out, samples=args.samples,
-                      seed=args.seed, progress=not args.quiet)
+    html = run_report(
+        args.model, args.notebook, out_dir=args.out, samples=args.samples, seed=args.seed, progress=not args.quiet
+    )
     print(f"report written: {html}")
     return 0
 
@@ -45,26 +45,10 @@ def _cmd_run(args):
     if args.samples:
         mc = simulate(cm, args.samples, args.seed, gwp_set=args.gwp, progress=True)
         s = summary(mc)
-        print(f"Monte Carlo ({s['n']:,} samples, seed {args.seed}): mean {s['mean']:,.1f}, "
-              f"median {s['median']:,.1f}, 95 % interval [{s['lower']:,.1f}, {s['upper']:,.1f}] kg CO2e")
-    return 0
-
-
-def _cmd_factors_list(args):
-    from ._factors import load_factors
-
-    ds = load_factors(args.path)
-    seen = set()
-    print(f"{'id':<52} {'region':<6} {'year':>4}  gases")
-    for fid in ds.factor_id.values:
-        if fid in seen:
-            continue
-        seen.add(fid)
-        rows = ds.where(ds.factor_id == fid, drop=True)
-        gases = ", ".join(f"{g}={v:g} {u}/{p}" for g, v, u, p in
-                          zip(rows.gas.values, rows.value.values, rows.unit.values, rows.per.values, strict=True))
-        print(f"{fid:<52} {rows.region.values[0]:<6} {int(rows.year.values[0]):>4}  {gases}")
-    print(f"{len(seen)} factors, {ds.sizes['row']} gas rows; sha256 {ds.attrs['factors_sha256'][:12]}")
+        print(
+            f"Monte Carlo ({s['n']:,} samples, seed {args.seed}): mean {s['mean']:,.1f}, "
+            f"median {s['median']:,.1f}, 95 % interval [{s['lower']:,.1f}, {s['upper']:,.1f}] kg CO2e"
+        )
     return 0
 
 
@@ -81,7 +65,8 @@ def _cmd_models(args):
 def build_parser():
     """The argument parser of the ``pcflab`` command."""
     parser = argparse.ArgumentParser(
-        prog="pcflab", description="pcflab: a research workbench for product carbon footprints.")
+        prog="pcflab", description="pcflab: a research workbench for product carbon footprints."
+    )
     parser.add_argument("--version", action="version", version=f"pcflab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -111,12 +96,7 @@ def build_parser():
     p = sub.add_parser("models", help="list the shipped models")
     p.set_defaults(func=_cmd_models)
 
-    p = sub.add_parser("factors", help="the emission-factor table")
-    fsub = p.add_subparsers(dest="factors_command", metavar="ACTION")
-    q = fsub.add_parser("list", help="list factors")
-    q.add_argument("path", nargs="?", default=None, help="factor table CSV (default: shipped)")
-    q.set_defaults(func=_cmd_factors_list)
-    p.set_defaults(func=lambda a: (p.print_help(), 2)[1])
+    add_factor_commands(sub)
     return parser
 
 

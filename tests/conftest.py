@@ -1,11 +1,20 @@
 """Shared fixtures: factories that write small, valid model and factor files."""
 
+import os
+import tempfile
 import textwrap
 
 import pytest
 
-FACTOR_HEADER = ("id,gas,value,unit,per,name_en,name_zh,region,year,gwp_set,uncertainty,gsd,pedigree,"
-                 "basic_uncertainty,source,publisher,url,tag,traceability,notes")
+
+def pytest_configure(config):
+    """Keep factor builds of the test run out of the user's cache folder."""
+    os.environ.setdefault("PCFLAB_CACHE_DIR", tempfile.mkdtemp(prefix="pcflab-test-cache-"))
+
+FACTOR_HEADER = (
+    "id,gas,value,unit,per,name_en,name_zh,region,year,gwp_set,uncertainty,gsd,pedigree,"
+    "basic_uncertainty,source,publisher,url,tag,traceability,notes"
+)
 
 
 @pytest.fixture
@@ -20,11 +29,24 @@ def factor_file(tmp_path):
     return make
 
 
-def factor_row(fid="test/electricity/grid/2023", gas="co2_fossil", value="0.5", unit="kg", per="kWh",
-               gwp_set="", gsd="1.1", pedigree="", basic="", region="CN-SD", tag="P"):
+def factor_row(
+    fid="test/electricity/grid/2023",
+    gas="co2_fossil",
+    value="0.5",
+    unit="kg",
+    per="kWh",
+    gwp_set="",
+    gsd="1.1",
+    pedigree="",
+    basic="",
+    region="CN-SD",
+    tag="P",
+):
     """One CSV row of a factor table."""
-    return (f"{fid},{gas},{value},{unit},{per},Test factor,测试,{region},2023,{gwp_set},lognormal,{gsd},"
-            f"{pedigree},{basic},Test source,Tester,,{tag},literature,")
+    return (
+        f"{fid},{gas},{value},{unit},{per},Test factor,测试,{region},2023,{gwp_set},lognormal,{gsd},"
+        f"{pedigree},{basic},Test source,Tester,,{tag},literature,"
+    )
 
 
 @pytest.fixture

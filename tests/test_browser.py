@@ -10,8 +10,13 @@ import pcflab
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.slow]
 
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -28,8 +33,7 @@ def chromium():
 def test_report_renders_in_chromium(chromium, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    html = pcflab.run_report("steel/bf-bof-hot-rolled-coil", "steel", out_dir=tmp_path / "steel",
-                             samples=300, seed=3)
+    html = pcflab.run_report("steel/bf-bof-hot-rolled-coil", "steel", out_dir=tmp_path / "steel", samples=300, seed=3)
     errors, requests = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
@@ -40,8 +44,7 @@ def test_report_renders_in_chromium(chromium, tmp_path):
         page.goto(html.as_uri(), wait_until="load")
         figures = page.locator('img[src^="data:image/svg+xml"]')
         n_figures = figures.count()
-        decoded = page.evaluate(
-            "() => [...document.images].filter(i => i.complete && i.naturalWidth > 0).length")
+        decoded = page.evaluate("() => [...document.images].filter(i => i.complete && i.naturalWidth > 0).length")
         heading = page.locator("h2").first.inner_text()
         box = figures.first.bounding_box()
         page.screenshot(path=str(tmp_path / "report.png"), full_page=True)

@@ -26,8 +26,7 @@ def test_help_lists_subcommands(capsys):
 
 
 def test_console_script_is_installed():
-    done = subprocess.run([sys.executable, "-m", "pcflab.cli", "--version"], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-m", "pcflab.cli", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == f"pcflab {pcflab.__version__}"
 
 
@@ -45,7 +44,7 @@ def test_models_and_factors_list(capsys):
     assert "steel/bf-bof-hot-rolled-coil" in capsys.readouterr().out
     assert main(["factors", "list"]) == 0
     out = capsys.readouterr().out
-    assert "cn-sd/electricity/grid-co2/2023" in out and "co2_fossil=0.6191 kg/kWh" in out
+    assert "cn-sd/electricity/grid-co2/2023" in out and "co2_fossil=0.6191" in out
 
 
 def test_bad_model_gives_message_not_traceback(model_file, capsys):

@@ -16,14 +16,14 @@ STEEL = "steel/bf-bof-hot-rolled-coil"
 
 def test_steel_deterministic_equals_hand_calculation():
     """Every number below is copied from the model file and the factor table by hand."""
-    crude = 1 / 0.948                       # t crude steel per t coil (rolling yield)
-    hot_metal = crude * 0.950               # t hot metal
-    sinter = hot_metal * 1.314              # t sinter
+    crude = 1 / 0.948  # t crude steel per t coil (rolling yield)
+    hot_metal = crude * 0.950  # t hot metal
+    sinter = hot_metal * 1.314  # t sinter
     coke = hot_metal * 0.288 + sinter * 1.451 / 28.435  # t coke: blast furnace + sinter breeze
-    coking_coal = coke * 1.326              # t coking coal
-    pci = hot_metal * 0.205                 # t injection coal
-    ng_gj = 1.96 / 0.948                    # GJ natural gas for reheating
-    ng_m3 = ng_gj * 1000 / 38.931           # m3 natural gas
+    coking_coal = coke * 1.326  # t coking coal
+    pci = hot_metal * 0.205  # t injection coal
+    ng_gj = 1.96 / 0.948  # GJ natural gas for reheating
+    ng_m3 = ng_gj * 1000 / 38.931  # m3 natural gas
     kwh = coke * 35.0 + sinter * 40.1 + hot_metal * 110.0 + crude * 35.5
     ch4_fossil_ar6 = 29.8
     expected = {
@@ -41,8 +41,9 @@ def test_steel_deterministic_equals_hand_calculation():
     for process, value in expected.items():
         assert by_process[process] == pytest.approx(value, rel=1e-12), process
     assert float(det["gwp100"].sum()) == pytest.approx(sum(expected.values()), rel=1e-12)
-    assert kwh * 0.6205 == pytest.approx(float(det["gwp100"].sel(gas="co2e").sum())
-                                         - coking_coal * 497.74 - pci * 418.15 - ng_m3 * 0.608, rel=1e-12)
+    assert kwh * 0.6205 == pytest.approx(
+        float(det["gwp100"].sel(gas="co2e").sum()) - coking_coal * 497.74 - pci * 418.15 - ng_m3 * 0.608, rel=1e-12
+    )
     assert det.attrs["gwp_set"] == "AR6" and det["gwp100"].attrs["units"] == "kg CO2e"
 
 
@@ -99,13 +100,15 @@ def test_loop_against_scipy_solve(model_file, factor_file):
     factors = pcflab.load_factors(factor_file(factor_row(per="kg", value="2.0")))
     det = pcflab.footprint(pcflab.load_model(model_file(LOOP_MODEL)), factors)
     # matrix per unit of reference product: product [t], power [kWh], fuel [t]
-    a = np.array([
-        [1.0, 0.0, 0.0],
-        [-300.0, 1.0 - 0.05, -20.0],          # 0.3 MWh/t; 0.05 kWh/kWh; 20 kWh per t fuel
-        [0.0, -200.0 / 1000 / 1000, 1.0],     # 200 kg/MWh = 0.0002 t/kWh
-    ])
+    a = np.array(
+        [
+            [1.0, 0.0, 0.0],
+            [-300.0, 1.0 - 0.05, -20.0],  # 0.3 MWh/t; 0.05 kWh/kWh; 20 kWh per t fuel
+            [0.0, -200.0 / 1000 / 1000, 1.0],  # 200 kg/MWh = 0.0002 t/kWh
+        ]
+    )
     s = np.linalg.solve(a, [2.0, 0.0, 0.0])
-    co2 = s[2] * 1000 * 2.0                    # 1 kg factor activity per kg fuel, 2 kg CO2/kg
+    co2 = s[2] * 1000 * 2.0  # 1 kg factor activity per kg fuel, 2 kg CO2/kg
     ch4 = s[0] * 0.5
     assert float(det["mass"].sel(gas="co2_fossil").sum()) == pytest.approx(co2, rel=1e-12)
     assert float(det["mass"].sel(gas="ch4_fossil").sum()) == pytest.approx(ch4, rel=1e-12)
@@ -124,16 +127,19 @@ def test_non_productive_loop_names_processes(model_file, factor_file):
 def test_singular_loop(model_file, factor_file):
     factors = pcflab.load_factors(factor_file(factor_row(per="kg")))
     text = LOOP_MODEL.replace("self_use: {value: 0.05", "self_use: {value: 1.0").replace(
-        "amount: 20, unit: kWh", "amount: 0, unit: kWh")
+        "amount: 20, unit: kWh", "amount: 0, unit: kWh"
+    )
     with pytest.raises(SystemSolveError, match="singular"):
         pcflab.footprint(pcflab.load_model(model_file(text)), factors)
 
 
 def test_tonne_of_product_against_factor_per_kg(model_file, factor_file):
     """1 t of an input against a factor given per kg is converted (x1000)."""
-    factors = pcflab.load_factors(factor_file(factor_row(fid="test/steel/1", per="kg", value="2.0")))
-    text = SMALL_MODEL.replace("{factor: test/electricity/grid/2023, amount: power, unit: kWh/t}",
-                               "{factor: test/steel/1, amount: 1, unit: t}")
+    factors = pcflab.load_factors(factor_file(factor_row(fid="test/steel/s/1", per="kg", value="2.0")))
+    text = SMALL_MODEL.replace(
+        "{factor: test/electricity/grid/2023, amount: power, unit: kWh/t}",
+        "{factor: test/steel/s/1, amount: 1, unit: t}",
+    )
     det = pcflab.footprint(pcflab.load_model(model_file(text)), factors)
     assert float(det["mass"].sum()) == pytest.approx(2000.0)
 
@@ -227,7 +233,8 @@ def test_results_round_trip_netcdf(tmp_path):
 def test_division_by_zero_at_nominal_values_is_a_model_error(model_file, factor_file):
     factors = pcflab.load_factors(factor_file(factor_row()))
     text = SMALL_MODEL.replace("amount: power, unit: kWh/t}", "amount: power / share, unit: kWh/t}").replace(
-        "parameters:\n", "parameters:\n  share: {value: 0, unit: t/t}\n")
+        "parameters:\n", "parameters:\n  share: {value: 0, unit: t/t}\n"
+    )
     with pytest.raises(pcflab.PcfError, match="divides by zero") as err:
         pcflab.compile_model(pcflab.load_model(model_file(text)), factors)
     assert err.value.field == "processes.assembly.factors[0].amount"
@@ -239,7 +246,8 @@ def test_overflow_in_some_samples_is_a_clear_error_not_garbage(model_file, facto
     text = SMALL_MODEL.replace("amount: power, unit: kWh/t}", "amount: power * ten ** share, unit: kWh/t}").replace(
         "parameters:\n",
         "parameters:\n  ten: {value: 10, unit: t/t}\n"
-        "  share: {value: 300, unit: t/t, uncertainty: {distribution: uniform, min: 299, max: 400}}\n")
+        "  share: {value: 300, unit: t/t, uncertainty: {distribution: uniform, min: 299, max: 400}}\n",
+    )
     cm = pcflab.compile_model(pcflab.load_model(model_file(text)), factors)
     assert float(pcflab.footprint(cm)["mass"].sum()) == pytest.approx(100 * 10.0**300 * 0.5)
     with pytest.raises(pcflab.PcfError, match=r"NaN or infinite in \d+ of 50 samples"):
