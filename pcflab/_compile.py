@@ -207,7 +207,8 @@ def _factor_id(model, keys, ref, db, resolutions):
             res = resolve(db, ref, model.region, model.year)
         except UnknownFactorError as exc:
             raise model.error(exc.message, keys + ("factor",), exc.hint, cls=UnknownFactorError) from None
-        resolutions.append(res)
+        if res not in resolutions:
+            resolutions.append(res)
         return res.factor_id
     if ref in db:
         return ref

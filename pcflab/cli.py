@@ -38,6 +38,8 @@ def _cmd_run(args):
     det = footprint(cm, gwp_set=args.gwp)
     total = float(det["gwp100"].sum())
     print(f"{cm.model.name}\nfunctional unit: {det.attrs['functional_unit']}")
+    for res in cm.resolutions:
+        print(f"factor {res}")
     print(f"deterministic footprint ({args.gwp} GWP100): {total:,.1f} kg CO2e")
     by_stage = det["gwp100"].groupby("stage").sum()
     for stage in by_stage.stage.values:

@@ -52,3 +52,42 @@ def test_bad_model_gives_message_not_traceback(model_file, capsys):
     assert main(["run", str(path), "--samples", "0"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and f"{path}:11" in err and "Traceback" not in err
+
+
+def test_factors_validate_reports_all_problems(factor_file, capsys):
+    from tests.conftest import factor_row
+
+    assert main(["factors", "validate"]) == 0
+    assert "no problems" in capsys.readouterr().out
+    path = factor_file(factor_row(fid="t/a/a/1", unit=""), factor_row(fid="t/b/b/1", region="XX"))
+    assert main(["factors", "validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{path}:2: unit:" in out and f"{path}:3: region:" in out and "2 problem(s)" in out
+
+
+def test_factors_show_resolve_compare(capsys):
+    assert main(["factors", "show", "cn-sd/electricity/grid-co2/2023"]) == 0
+    out = capsys.readouterr().out
+    assert "co2_fossil: 0.6191 kg/kWh" in out and "source [P-via" in out
+    assert main(["factors", "resolve", "electricity/grid-co2", "--region", "CN-SD", "--year", "2030"]) == 0
+    assert "no 2030 factor: used 2023" in capsys.readouterr().out
+    assert main(["factors", "compare", "--key", "fuel/natural-gas"]) == 0
+    out = capsys.readouterr().out
+    assert "glo/fuel/natural-gas/ipcc2006" in out and "cn/fuel/natural-gas/ncsc2025" in out
+    assert main(["factors", "show", "no/such/factor/id"]) == 1
+    assert "no factor 'no/such/factor/id'" in capsys.readouterr().err
+
+
+def test_factors_build_export_diff(tmp_path, capsys):
+    assert main(["factors", "build", "--out", str(tmp_path / "b.nc")]) == 0
+    assert main(["factors", "export", "--csv", str(tmp_path / "all.csv")]) == 0
+    capsys.readouterr()
+    assert main(["factors", "diff", str(tmp_path / "b.nc"), str(tmp_path / "all.csv")]) == 0
+    assert "0 added, 0 removed, 0 changed gas rows" in capsys.readouterr().out
+
+
+def test_factors_import_error_exit_code(tmp_path, capsys):
+    bad = tmp_path / "t.csv"
+    bad.write_text("pcflab_id\nx\n", encoding="utf-8")
+    assert main(["factors", "import", str(bad), "--database", str(tmp_path)]) == 1
+    assert "missing template columns" in capsys.readouterr().err
