@@ -18,6 +18,7 @@ from ._system import (
     evaluate_by_process,
     evaluate_by_stage,
     sample_parameters,
+    scaling_vector,
 )
 
 __all__ = [
@@ -47,5 +48,6 @@ __all__ = [
     "philox4x64",
     "run_program",
     "sample_parameters",
+    "scaling_vector",
     "uniform01",
 ]

@@ -2,10 +2,13 @@
 
 One sample of a product system is evaluated as follows:
 
-1. every exchange amount is its formula program run on the parameter vector ``theta``,
-   times a unit scale fixed at compile time;
-2. the technosphere matrix ``A`` (identity minus inputs, per unit of reference product)
-   is solved for the scaling vector ``s`` with ``A s = f``;
+1. every exchange amount is its formula program run on the parameter vector ``theta``
+   (derived parameters are computed first, in dependency order), times a unit scale
+   fixed at compile time;
+2. the scaling vector ``s`` of ``A s = f`` (``A``: identity minus inputs, per unit of
+   reference product) is found block-triangularly: the strongly connected components of
+   the supply graph, found at compile time, are visited from the reference product
+   upstream; a process outside any loop is one division, a loop block one small dense LU;
 3. each process's gas amounts per unit output (direct emissions plus factor-linked
    activities times the factor values, which are themselves entries of ``theta``) are
    multiplied by its scaling factor and summed by life-cycle stage.
@@ -32,6 +35,7 @@ __all__ = [
     "evaluate_by_process",
     "evaluate_by_stage",
     "sample_parameters",
+    "scaling_vector",
 ]
 
 STATUS_OK = 0
@@ -41,39 +45,50 @@ STATUS_NONFINITE = 3
 
 
 class KernelSystem(NamedTuple):
-    """Flat arrays describing one compiled product system (all float64 / int64).
+    """Flat arrays describing one compiled product system (float64 / int64).
 
     Attributes
     ----------
-    ops, consts, prog_start, prog_stop, ex_scale
-        Formula programs of the exchanges and their unit scales.
-    tech_consumer, tech_supplier, tech_exchange
-        Technosphere links: process ``tech_consumer`` takes the output of
-        ``tech_supplier`` in the amount of exchange ``tech_exchange``.
-    emis_process, emis_gas, emis_exchange
+    ops, consts : formula programs (see ``_formula``).
+    derived_param, derived_start, derived_stop :
+        Derived parameters: ``theta[derived_param[k]]`` is the program
+        ``ops[derived_start[k]:derived_stop[k]]``, evaluated in this order.
+    prog_start, prog_stop, ex_scale :
+        Program slice and unit scale of every exchange.
+    link_ptr, link_supplier, link_exchange :
+        Technosphere inputs in CSR form by consumer: process ``c`` takes
+        ``amount[link_exchange[l]]`` of the product of ``link_supplier[l]`` per unit of
+        output, for ``l`` in ``link_ptr[c] .. link_ptr[c + 1] - 1``.
+    order, block_ptr, block_of, local_index :
+        Solve order: the processes of block ``b`` are ``order[block_ptr[b]:block_ptr[b+1]]``
+        (a loop when longer than one); every consumer's block precedes its suppliers'.
+    emis_process, emis_gas, emis_exchange :
         Direct emissions [kg gas per unit of the process's reference product].
-    use_process, use_factor, use_exchange
+    use_process, use_factor, use_exchange :
         Factor-linked activities [factor reference units per unit reference product].
-    row_start, row_stop, row_param, row_gas, row_scale
+    row_start, row_stop, row_param, row_gas, row_scale :
         Per factor, its gas rows: ``theta[row_param] * row_scale`` is kg gas per
         factor reference unit.
-    stage_of
-        Life-cycle stage index of each process.
-    reference_process, demand
-        The functional unit: ``demand`` units of the reference product of
-        ``reference_process``.
-    n_gas, n_stage, stack_size
-        Sizes.
+    stage_of : life-cycle stage index of each process.
+    reference_process, demand : the functional unit.
+    n_gas, n_stage, stack_size : sizes.
     """
 
     ops: np.ndarray
     consts: np.ndarray
+    derived_param: np.ndarray
+    derived_start: np.ndarray
+    derived_stop: np.ndarray
     prog_start: np.ndarray
     prog_stop: np.ndarray
     ex_scale: np.ndarray
-    tech_consumer: np.ndarray
-    tech_supplier: np.ndarray
-    tech_exchange: np.ndarray
+    link_ptr: np.ndarray
+    link_supplier: np.ndarray
+    link_exchange: np.ndarray
+    order: np.ndarray
+    block_ptr: np.ndarray
+    block_of: np.ndarray
+    local_index: np.ndarray
     emis_process: np.ndarray
     emis_gas: np.ndarray
     emis_exchange: np.ndarray
@@ -99,65 +114,96 @@ class KernelSystem(NamedTuple):
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _process_gas(
-    theta,
-    ops,
-    consts,
-    prog_start,
-    prog_stop,
-    ex_scale,
-    tech_consumer,
-    tech_supplier,
-    tech_exchange,
-    emis_process,
-    emis_gas,
-    emis_exchange,
-    use_process,
-    use_factor,
-    use_exchange,
-    row_start,
-    row_stop,
-    row_param,
-    row_gas,
-    row_scale,
-    reference_process,
-    demand,
-    n_gas,
-    stack,
-    out,
-):
-    """Gas amounts per process for one parameter vector; returns a status code."""
-    n_proc = out.shape[0]
-    n_ex = prog_start.shape[0]
-    amount = np.empty(n_ex)
-    for e in range(n_ex):
-        amount[e] = ex_scale[e] * run_program(ops, consts, prog_start[e], prog_stop[e], theta, stack)
+def _amounts(theta, sys, stack, amount):
+    """Derived parameters (into ``theta``) and exchange amounts; False if not finite."""
+    for k in range(sys.derived_param.shape[0]):
+        v = run_program(sys.ops, sys.consts, sys.derived_start[k], sys.derived_stop[k], theta, stack)
+        theta[sys.derived_param[k]] = v
+        if not np.isfinite(v):
+            return False
+    for e in range(sys.prog_start.shape[0]):
+        amount[e] = sys.ex_scale[e] * run_program(
+            sys.ops, sys.consts, sys.prog_start[e], sys.prog_stop[e], theta, stack
+        )
         if not np.isfinite(amount[e]):
-            return STATUS_NONFINITE
-    a = np.zeros((n_proc, n_proc))
-    for i in range(n_proc):
-        a[i, i] = 1.0
-    for t in range(tech_consumer.shape[0]):
-        a[tech_supplier[t], tech_consumer[t]] -= amount[tech_exchange[t]]
-    s = np.zeros(n_proc)
-    s[reference_process] = demand
-    if lu_solve_inplace(a, s) != SOLVED:
-        return STATUS_SINGULAR
-    for i in range(n_proc):
-        if s[i] < 0.0:
-            return STATUS_NONPRODUCTIVE
-    for i in range(n_proc):
-        for g in range(n_gas):
-            out[i, g] = 0.0
-    for k in range(emis_process.shape[0]):
-        out[emis_process[k], emis_gas[k]] += amount[emis_exchange[k]]
-    for k in range(use_process.shape[0]):
-        f = use_factor[k]
-        act = amount[use_exchange[k]]
-        for r in range(row_start[f], row_stop[f]):
-            out[use_process[k], row_gas[r]] += act * theta[row_param[r]] * row_scale[r]
-    for i in range(n_proc):
-        for g in range(n_gas):
+            return False
+    return True
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _solve_scaling(sys, amount, s):
+    """Block-triangular solve of ``A s = f``; returns a status code."""
+    n = s.shape[0]
+    rhs = np.zeros(n)
+    rhs[sys.reference_process] = sys.demand
+    n_blocks = sys.block_ptr.shape[0] - 1
+    for b in range(n_blocks):
+        lo = sys.block_ptr[b]
+        hi = sys.block_ptr[b + 1]
+        k = hi - lo
+        if k == 1:
+            p = sys.order[lo]
+            diag = 1.0
+            for lk in range(sys.link_ptr[p], sys.link_ptr[p + 1]):
+                if sys.link_supplier[lk] == p:
+                    diag -= amount[sys.link_exchange[lk]]
+            if not (abs(diag) > 1e-12):
+                return STATUS_SINGULAR
+            if diag < 0.0:
+                return STATUS_NONPRODUCTIVE
+            s[p] = rhs[p] / diag
+        else:
+            m = np.zeros((k, k))
+            x = np.empty(k)
+            for i in range(k):
+                m[i, i] = 1.0
+                x[i] = rhs[sys.order[lo + i]]
+            for i in range(k):
+                c = sys.order[lo + i]
+                for lk in range(sys.link_ptr[c], sys.link_ptr[c + 1]):
+                    q = sys.link_supplier[lk]
+                    if sys.block_of[q] == b:
+                        m[sys.local_index[q], i] -= amount[sys.link_exchange[lk]]
+            nonneg = True
+            for i in range(k):
+                if x[i] < 0.0:
+                    nonneg = False
+            if lu_solve_inplace(m, x) != SOLVED:
+                return STATUS_SINGULAR
+            scale = 0.0
+            for i in range(k):
+                scale = max(scale, abs(x[i]))
+            for i in range(k):
+                if nonneg and x[i] < -1e-12 * scale:
+                    return STATUS_NONPRODUCTIVE
+                s[sys.order[lo + i]] = x[i]
+        for i in range(lo, hi):
+            c = sys.order[i]
+            for lk in range(sys.link_ptr[c], sys.link_ptr[c + 1]):
+                q = sys.link_supplier[lk]
+                if sys.block_of[q] != b:
+                    rhs[q] += amount[sys.link_exchange[lk]] * s[c]
+    return STATUS_OK
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _process_gas(theta, sys, stack, amount, s, out):
+    """Gas amounts per process for one parameter vector; returns a status code."""
+    if not _amounts(theta, sys, stack, amount):
+        return STATUS_NONFINITE
+    status = _solve_scaling(sys, amount, s)
+    if status != STATUS_OK:
+        return status
+    out[:, :] = 0.0
+    for k in range(sys.emis_process.shape[0]):
+        out[sys.emis_process[k], sys.emis_gas[k]] += amount[sys.emis_exchange[k]]
+    for k in range(sys.use_process.shape[0]):
+        f = sys.use_factor[k]
+        act = amount[sys.use_exchange[k]]
+        for r in range(sys.row_start[f], sys.row_stop[f]):
+            out[sys.use_process[k], sys.row_gas[r]] += act * theta[sys.row_param[r]] * sys.row_scale[r]
+    for i in range(out.shape[0]):
+        for g in range(out.shape[1]):
             out[i, g] *= s[i]
             if not np.isfinite(out[i, g]):
                 return STATUS_NONFINITE
@@ -165,79 +211,24 @@ def _process_gas(
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
-def _evaluate_by_stage(
-    theta,
-    ops,
-    consts,
-    prog_start,
-    prog_stop,
-    ex_scale,
-    tech_consumer,
-    tech_supplier,
-    tech_exchange,
-    emis_process,
-    emis_gas,
-    emis_exchange,
-    use_process,
-    use_factor,
-    use_exchange,
-    row_start,
-    row_stop,
-    row_param,
-    row_gas,
-    row_scale,
-    stage_of,
-    reference_process,
-    demand,
-    n_gas,
-    n_stage,
-    stack_size,
-    out,
-    status,
-):
-    n_proc = stage_of.shape[0]
+def _evaluate_by_stage(theta, sys, out, status):
+    n_proc = sys.stage_of.shape[0]
+    n_ex = sys.prog_start.shape[0]
     for j in nb.prange(theta.shape[0]):
-        stack = np.empty(stack_size)
-        pg = np.empty((n_proc, n_gas))
-        st = _process_gas(
-            theta[j],
-            ops,
-            consts,
-            prog_start,
-            prog_stop,
-            ex_scale,
-            tech_consumer,
-            tech_supplier,
-            tech_exchange,
-            emis_process,
-            emis_gas,
-            emis_exchange,
-            use_process,
-            use_factor,
-            use_exchange,
-            row_start,
-            row_stop,
-            row_param,
-            row_gas,
-            row_scale,
-            reference_process,
-            demand,
-            n_gas,
-            stack,
-            pg,
-        )
+        stack = np.empty(sys.stack_size)
+        amount = np.empty(n_ex)
+        s = np.empty(n_proc)
+        pg = np.empty((n_proc, sys.n_gas))
+        row = theta[j].copy()
+        st = _process_gas(row, sys, stack, amount, s, pg)
         status[j] = st
-        for k in range(n_stage):
-            for g in range(n_gas):
-                out[j, k, g] = 0.0
+        out[j, :, :] = 0.0
         if st == STATUS_OK:
             for i in range(n_proc):
-                for g in range(n_gas):
-                    out[j, stage_of[i], g] += pg[i, g]
+                for g in range(sys.n_gas):
+                    out[j, sys.stage_of[i], g] += pg[i, g]
         else:
-            for k in range(n_stage):
-                for g in range(n_gas):
-                    out[j, k, g] = np.nan
+            out[j, :, :] = np.nan
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
@@ -284,30 +275,6 @@ def sample_parameters(seed, first_sample, n_samples, kinds, p1, p2, p3, keys):
     return out
 
 
-def _system_args(system):
-    return (
-        system.ops,
-        system.consts,
-        system.prog_start,
-        system.prog_stop,
-        system.ex_scale,
-        system.tech_consumer,
-        system.tech_supplier,
-        system.tech_exchange,
-        system.emis_process,
-        system.emis_gas,
-        system.emis_exchange,
-        system.use_process,
-        system.use_factor,
-        system.use_exchange,
-        system.row_start,
-        system.row_stop,
-        system.row_param,
-        system.row_gas,
-        system.row_scale,
-    )
-
-
 def evaluate_by_stage(system, theta):
     """Gas amounts by life-cycle stage for each parameter vector.
 
@@ -316,7 +283,7 @@ def evaluate_by_stage(system, theta):
     system : KernelSystem
         The compiled product system.
     theta : float64 array, shape (n_samples, n_parameters)
-        Parameter vectors.
+        Parameter vectors (derived parameters are recomputed from the others).
 
     Returns
     -------
@@ -328,19 +295,18 @@ def evaluate_by_stage(system, theta):
     theta = np.ascontiguousarray(theta, dtype=np.float64)
     out = np.empty((theta.shape[0], system.n_stage, system.n_gas))
     status = np.empty(theta.shape[0], dtype=np.int8)
-    _evaluate_by_stage(
-        theta,
-        *_system_args(system),
-        system.stage_of,
-        system.reference_process,
-        system.demand,
-        system.n_gas,
-        system.n_stage,
-        system.stack_size,
-        out,
-        status,
-    )
+    _evaluate_by_stage(theta, system, out, status)
     return out, status
+
+
+def _one(system, theta):
+    theta = np.array(theta, dtype=np.float64)
+    n_proc = system.stage_of.shape[0]
+    out = np.empty((n_proc, system.n_gas))
+    s = np.zeros(n_proc)
+    amount = np.empty(system.prog_start.shape[0])
+    status = _process_gas(theta, system, np.empty(system.stack_size), amount, s, out)
+    return out, s, int(status)
 
 
 def evaluate_by_process(system, theta):
@@ -360,10 +326,11 @@ def evaluate_by_process(system, theta):
     status : int
         STATUS_OK or the reason the evaluation failed.
     """
-    theta = np.ascontiguousarray(theta, dtype=np.float64)
-    out = np.empty((system.stage_of.shape[0], system.n_gas))
-    stack = np.empty(system.stack_size)
-    status = _process_gas(
-        theta, *_system_args(system), system.reference_process, system.demand, system.n_gas, stack, out
-    )
-    return out, int(status)
+    out, _, status = _one(system, theta)
+    return out, status
+
+
+def scaling_vector(system, theta):
+    """Scaling vector ``s`` (units of each process's reference product) and status."""
+    _, s, status = _one(system, theta)
+    return s, status

@@ -159,8 +159,12 @@ factor_table = pd.DataFrame(
 ).set_index("factor")
 display(Markdown("### Emission factors used"))
 for res in compiled.resolutions:
-    display(Markdown(f"- `{res.key}` for {res.region} {res.year} → `{res.factor_id}`"
-                     + (f" ({'; '.join(res.substitutions)})" if res.substitutions else "")))
+    display(
+        Markdown(
+            f"- `{res.key}` for {res.region} {res.year} → `{res.factor_id}`"
+            + (f" ({'; '.join(res.substitutions)})" if res.substitutions else "")
+        )
+    )
 display(HTML(factor_table.to_html(classes="pcf-table", border=0, float_format=lambda v: f"{v:g}")))
 provenance = {
     k: mc.attrs[k]

@@ -199,6 +199,70 @@ def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, n
     )
 
 
+def _block_structure(n, tech):
+    """CSR links by consumer and the block-triangular solve order.
+
+    Strongly connected components of the supply graph (consumer -> supplier) are the
+    loop blocks; the condensation is ordered so that every consumer block comes before
+    the blocks of its suppliers (Kahn's algorithm, ties by lowest process index, so the
+    order is deterministic).
+    """
+    import scipy.sparse
+    import scipy.sparse.csgraph
+
+    consumer, supplier, exchange = (
+        (tech[:, 0], tech[:, 1], tech[:, 2])
+        if len(tech)
+        else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    )
+    by = np.lexsort((supplier, consumer))
+    link_supplier = supplier[by].astype(np.int64)
+    link_exchange = exchange[by].astype(np.int64)
+    link_ptr = np.zeros(n + 1, np.int64)
+    np.add.at(link_ptr, consumer[by] + 1, 1)
+    link_ptr = np.cumsum(link_ptr)
+    graph = scipy.sparse.coo_matrix((np.ones(len(consumer)), (consumer, supplier)), shape=(n, n)).tocsr()
+    n_comp, comp = scipy.sparse.csgraph.connected_components(graph, directed=True, connection="strong")
+    indegree = np.zeros(n_comp, np.int64)
+    edges = {(int(comp[c]), int(comp[q])) for c, q in zip(consumer, supplier, strict=True) if comp[c] != comp[q]}
+    succ = [[] for _ in range(n_comp)]
+    for a, b in edges:
+        succ[a].append(b)
+        indegree[b] += 1
+    first = [min(np.flatnonzero(comp == k)) for k in range(n_comp)]
+    import heapq
+
+    ready = [(first[k], k) for k in range(n_comp) if indegree[k] == 0]
+    heapq.heapify(ready)
+    comp_order = []
+    while ready:
+        _, k = heapq.heappop(ready)
+        comp_order.append(k)
+        for b in succ[k]:
+            indegree[b] -= 1
+            if indegree[b] == 0:
+                heapq.heappush(ready, (first[b], b))
+    order, block_ptr = [], [0]
+    block_of = np.zeros(n, np.int64)
+    local_index = np.zeros(n, np.int64)
+    for b, k in enumerate(comp_order):
+        members = sorted(np.flatnonzero(comp == k).tolist())
+        for i, p in enumerate(members):
+            block_of[p] = b
+            local_index[p] = i
+        order.extend(members)
+        block_ptr.append(len(order))
+    return (
+        link_ptr,
+        link_supplier,
+        link_exchange,
+        np.array(order, np.int64),
+        np.array(block_ptr, np.int64),
+        block_of,
+        local_index,
+    )
+
+
 def _factor_id(model, keys, ref, db, resolutions):
     """The factor id an exchange uses: an id as written, or a key resolved for the model's
     region and year (the resolution, with any substitution, is recorded)."""
@@ -268,6 +332,7 @@ def compile_model(model, factors):
     proc_index = {p: i for i, p in enumerate(processes)}
     ops, consts, prog_start, prog_stop, ex_scale = [], [], [], [], []
     tech, emis, uses, resolutions = [], [], [], []
+    derived_param, derived_start, derived_stop = [], [], []
     factor_order, row_start, row_stop, row_param, row_gas, row_scale = [], [], [], [], [], []
     stack_size = 1
 
@@ -363,15 +428,25 @@ def compile_model(model, factors):
     t = arr(tech, np.int64, 3)
     em = arr(emis, np.int64, 3)
     us = arr(uses, np.int64, 3)
+    link_ptr, link_supplier, link_exchange, order, block_ptr, block_of, local_index = _block_structure(
+        len(processes), t
+    )
     system = kernel.KernelSystem(
         ops=arr(ops, np.int64, 2),
         consts=arr(consts, np.float64),
+        derived_param=arr(derived_param, np.int64),
+        derived_start=arr(derived_start, np.int64),
+        derived_stop=arr(derived_stop, np.int64),
         prog_start=arr(prog_start, np.int64),
         prog_stop=arr(prog_stop, np.int64),
         ex_scale=arr(ex_scale, np.float64),
-        tech_consumer=t[:, 0].copy(),
-        tech_supplier=t[:, 1].copy(),
-        tech_exchange=t[:, 2].copy(),
+        link_ptr=link_ptr,
+        link_supplier=link_supplier,
+        link_exchange=link_exchange,
+        order=order,
+        block_ptr=block_ptr,
+        block_of=block_of,
+        local_index=local_index,
         emis_process=em[:, 0].copy(),
         emis_gas=em[:, 1].copy(),
         emis_exchange=em[:, 2].copy(),
@@ -384,7 +459,7 @@ def compile_model(model, factors):
         row_gas=arr(row_gas, np.int64),
         row_scale=arr(row_scale, np.float64),
         stage_of=arr([STAGES.index(p.stage) for p in model.processes.values()], np.int64),
-        reference_process=proc_index[model.reference_process],
+        reference_process=int(proc_index[model.reference_process]),
         demand=float(demand),
         n_gas=len(GASES),
         n_stage=len(STAGES),

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import numba
 import numpy as np
-import scipy.sparse
-import scipy.sparse.csgraph
 import xarray as xr
 
 from pcflab import kernel
@@ -71,13 +69,17 @@ def _provenance(cm, gwp_set):
 
 
 def _loop_processes(cm):
+    """Processes in loops (strongly connected blocks, or a process using its own product)."""
     s = cm.system
-    n = len(cm.processes)
-    graph = scipy.sparse.coo_matrix((np.ones(len(s.tech_consumer)), (s.tech_consumer, s.tech_supplier)), shape=(n, n))
-    _, labels = scipy.sparse.csgraph.connected_components(graph, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    in_loop = [cm.processes[i] for i in range(n) if sizes[labels[i]] > 1 or graph.tocsr()[i, i] != 0]
-    return in_loop or list(cm.processes)
+    names = []
+    for b in range(len(s.block_ptr) - 1):
+        members = s.order[s.block_ptr[b] : s.block_ptr[b + 1]]
+        own = len(members) == 1 and any(
+            s.link_supplier[k] == members[0] for k in range(s.link_ptr[members[0]], s.link_ptr[members[0] + 1])
+        )
+        if len(members) > 1 or own:
+            names.extend(cm.processes[p] for p in members)
+    return names or list(cm.processes)
 
 
 def _raise_status(cm, status, where):

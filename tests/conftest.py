@@ -11,6 +11,7 @@ def pytest_configure(config):
     """Keep factor builds of the test run out of the user's cache folder."""
     os.environ.setdefault("PCFLAB_CACHE_DIR", tempfile.mkdtemp(prefix="pcflab-test-cache-"))
 
+
 FACTOR_HEADER = (
     "id,gas,value,unit,per,name_en,name_zh,region,year,gwp_set,uncertainty,gsd,pedigree,"
     "basic_uncertainty,source,publisher,url,tag,traceability,notes"
