@@ -5,7 +5,29 @@ into the arrays these kernels take.
 """
 
 from ._distributions import FIXED, LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, inverse_cdf
-from ._formula import ADD, CONST, DIV, MUL, NEG, PARAM, POW, SUB, run_program
+from ._formula import (
+    ADD,
+    AND,
+    CONST,
+    DIV,
+    EQ,
+    GE,
+    GT,
+    IFELSE,
+    LE,
+    LT,
+    MAX,
+    MIN,
+    MUL,
+    NE,
+    NEG,
+    NOT,
+    OR,
+    PARAM,
+    POW,
+    SUB,
+    run_program,
+)
 from ._normal import ndtri
 from ._philox import philox4x64, uniform01
 from ._solve import lu_solve_inplace
@@ -23,13 +45,25 @@ from ._system import (
 
 __all__ = [
     "ADD",
+    "AND",
     "CONST",
     "DIV",
+    "EQ",
     "FIXED",
+    "GE",
+    "GT",
+    "IFELSE",
+    "LE",
     "LOGNORMAL",
+    "LT",
+    "MAX",
+    "MIN",
     "MUL",
+    "NE",
     "NEG",
     "NORMAL",
+    "NOT",
+    "OR",
     "PARAM",
     "POW",
     "STATUS_NONFINITE",

@@ -150,27 +150,73 @@ def _parameter_distribution(model, name, par):
     return kernel.TRIANGULAR, u.min * factor, base.magnitude, u.max * factor
 
 
+def _derived_order(model):
+    """Derived parameters (given by a formula) in dependency order; a cycle is an error."""
+    formulas = {}
+    for name, par in model.parameters.items():
+        if par.formula is None:
+            continue
+        keys = ("parameters", name, "formula")
+        try:
+            f = parse_formula(par.formula)
+        except ValueError as exc:
+            raise model.error(str(exc), keys, "write a formula of the model's other parameters") from None
+        for n in f.names:
+            if n not in model.parameters:
+                raise model.error(
+                    f"unknown parameter {n!r} in formula {f.text!r}", keys, "declare it under 'parameters:'"
+                )
+        formulas[name] = f
+    order, state = [], {}
+
+    def visit(name, path):
+        if state.get(name) == "done":
+            return
+        if state.get(name) == "active":
+            cycle = path[path.index(name) :] + [name]
+            raise model.error(
+                "parameters depend on each other in a cycle: " + " -> ".join(cycle),
+                ("parameters", name, "formula"),
+                "break the cycle: give one of them a value",
+            )
+        state[name] = "active"
+        for n in formulas[name].names:
+            if n in formulas:
+                visit(n, [*path, name])
+        state[name] = "done"
+        order.append((name, formulas[name]))
+
+    for name in formulas:
+        visit(name, [])
+    return order
+
+
+def _evaluate_nominal(model, keys, formula, nominal_si):
+    """Evaluate a formula on the parameters' nominal quantities, with a located error."""
+    try:
+        return formula.evaluate(nominal_si)
+    except ZeroDivisionError:
+        raise model.error(
+            "the formula divides by zero at the parameters' values", keys, "check the parameters it uses"
+        ) from None
+    except OverflowError:
+        raise model.error(
+            "the formula overflows at the parameters' values", keys, "check the parameters it uses"
+        ) from None
+    except Exception as exc:  # pint DimensionalityError and our own kind checks
+        raise model.error(
+            f"the formula mixes incompatible units ({exc})",
+            keys,
+            "only add, subtract, compare or choose between quantities of the same kind",
+            cls=UnitMismatchError,
+        ) from None
+
+
 def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, nominal_si):
     """Scale turning the formula's SI value into flow units per unit reference product."""
     ref_unit = _unit(model, ("processes", keys[1], "reference_product", "unit"), ref_product.unit)
     unit = _unit(model, keys + ("unit",), amount_unit)
-    try:
-        result = formula.evaluate(nominal_si)
-    except ZeroDivisionError:
-        raise model.error(
-            "the formula divides by zero at the parameters' values", keys + ("amount",), "check the parameters it uses"
-        ) from None
-    except OverflowError:
-        raise model.error(
-            "the formula overflows at the parameters' values", keys + ("amount",), "check the parameters it uses"
-        ) from None
-    except Exception as exc:  # pint DimensionalityError when adding unlike units
-        raise model.error(
-            f"the formula mixes incompatible units ({exc})",
-            keys + ("amount",),
-            "only add or subtract quantities of the same kind",
-            cls=UnitMismatchError,
-        ) from None
+    result = _evaluate_nominal(model, keys + ("amount",), formula, nominal_si)
     r = result if isinstance(result, ureg.Quantity) else ureg.Quantity(result, ureg.dimensionless)
     one_r = ureg.Quantity(1.0, r.units)
     if one_r.dimensionless:
@@ -315,11 +361,18 @@ def compile_model(model, factors):
     par_index = {n: i for i, n in enumerate(pnames)}
     ids, units, kinds, p1, p2, p3, keys, nominal = [], [], [], [], [], [], [], []
     nominal_si = {}
+    derived = _derived_order(model)
     for name in pnames:
         par = model.parameters[name]
+        ids.append(f"param:{model.id}/{name}")
+        if par.formula is not None:  # filled in below, once its inputs are known
+            units.append("")
+            kinds.append(kernel.FIXED)
+            for lst in (p1, p2, p3, nominal):
+                lst.append(0.0)
+            continue
         kind, a, b, c = _parameter_distribution(model, name, par)
         base = ureg.Quantity(par.value, _unit(model, ("parameters", name, "unit"), par.unit)).to_base_units()
-        ids.append(f"param:{model.id}/{name}")
         units.append(f"{base.units:~}" or "1")
         kinds.append(kind)
         p1.append(a)
@@ -327,6 +380,23 @@ def compile_model(model, factors):
         p3.append(c)
         nominal.append(base.magnitude)
         nominal_si[name] = base
+    for name, formula in derived:
+        keys_ = ("parameters", name, "formula")
+        declared = _unit(model, ("parameters", name, "unit"), model.parameters[name].unit)
+        value = _evaluate_nominal(model, keys_, formula, nominal_si)
+        q = value if isinstance(value, ureg.Quantity) else ureg.Quantity(value, ureg.dimensionless)
+        if q.dimensionality != ureg.Quantity(1.0, declared).dimensionality:
+            raise model.error(
+                f"the formula gives {q.to_reduced_units().units:~} but the unit is {declared:~}",
+                ("parameters", name, "unit"),
+                "make 'unit' the unit of the formula's result",
+                cls=UnitMismatchError,
+            )
+        q = q.to_base_units()
+        i = par_index[name]
+        units[i] = f"{q.units:~}" or "1"
+        p1[i] = nominal[i] = float(q.magnitude)
+        nominal_si[name] = q
 
     processes = list(model.processes)
     proc_index = {p: i for i, p in enumerate(processes)}
@@ -366,6 +436,20 @@ def compile_model(model, factors):
         ex_scale.append(scale)
         stack_size = max(stack_size, formula.depth)
         return len(prog_start) - 1
+
+    for name, formula in derived:
+        derived_param.append(par_index[name])
+        derived_start.append(len(ops))
+        for op, arg in formula.program:
+            if op == kernel.CONST:
+                ops.append((op, len(consts)))
+                consts.append(arg)
+            elif op == kernel.PARAM:
+                ops.append((op, par_index[arg]))
+            else:
+                ops.append((op, 0))
+        derived_stop.append(len(ops))
+        stack_size = max(stack_size, formula.depth)
 
     kg = ureg.kilogram
     for pid, proc in model.processes.items():

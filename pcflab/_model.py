@@ -51,13 +51,28 @@ class Uncertainty(_Strict):
 
 
 class Parameter(_Strict):
-    """A named quantity of the model, with unit, uncertainty and source."""
+    """A named quantity of the model, with unit, uncertainty and source.
 
-    value: float
+    Either ``value`` (with an optional ``uncertainty``) or ``formula`` (a formula of other
+    parameters, recomputed in every sample; no uncertainty of its own).
+    """
+
+    value: float | None = None
+    formula: str | None = None
     unit: str
     uncertainty: Uncertainty | None = None
     description: str | None = None
     source: str | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _value_or_formula(self):
+        if (self.value is None) == (self.formula is None):
+            raise ValueError("give either 'value' or 'formula'")
+        if self.formula is not None and self.uncertainty is not None:
+            raise ValueError(
+                "a parameter given by a formula takes its uncertainty from its inputs: remove 'uncertainty'"
+            )
+        return self
 
 
 class ReferenceProduct(_Strict):
@@ -202,6 +217,7 @@ _MESSAGES = {
     "greater_than": ("is too small", None),
     "greater_than_equal": ("is too small", None),
     "string_pattern_mismatch": ("is not a valid id", "use lowercase words separated by '/'"),
+    "value_error": (None, None),
 }
 
 
@@ -209,6 +225,9 @@ def _validation_error(exc, path, lines):
     err = exc.errors()[0]
     loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith(("float", "str", "function"))))
     message, hint = _MESSAGES.get(err["type"], (err["msg"], None))
+    if err["type"] == "value_error":
+        message = err["msg"].removeprefix("Value error, ")
+        hint = message
     if err["type"] == "literal_error":
         hint = err["msg"].replace("Input should be", "use")
     if err["type"] in ("greater_than", "greater_than_equal"):
