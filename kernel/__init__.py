@@ -2,7 +2,33 @@
 
 Nothing here knows about YAML, units, xarray or standards; ``pcflab`` compiles models
 into the arrays these kernels take.
+
+Compiled kernels are cached on disk (``cache=True``). numba's cache only notices edits to
+the file that defines a function, not to the files of the functions it calls
+(numba#4807 and related), so a stale kernel could run after an upgrade. The kernels are
+therefore cached in a folder named after a hash of all kernel sources: any edit gives a
+fresh folder. The base folder is ``NUMBA_CACHE_DIR`` if set, else
+``~/.cache/pcflab/numba``.
 """
+
+import hashlib as _hashlib
+import os as _os
+from pathlib import Path as _Path
+
+from numba.core import config as _numba_config
+
+
+def _kernel_cache_dir():
+    digest = _hashlib.sha256()
+    for source in sorted(_Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    base = _numba_config.CACHE_DIR or _os.path.join(_os.path.expanduser("~"), ".cache", "pcflab", "numba")
+    return _os.path.join(base, "pcflab-kernel-" + digest.hexdigest()[:16])
+
+
+_previous_cache_dir = _numba_config.CACHE_DIR
+_numba_config.CACHE_DIR = _kernel_cache_dir()  # read by numba when each kernel below is decorated
 
 from ._distributions import FIXED, LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, inverse_cdf
 from ._formula import (
@@ -42,6 +68,8 @@ from ._system import (
     sample_parameters,
     scaling_vector,
 )
+
+_numba_config.CACHE_DIR = _previous_cache_dir
 
 __all__ = [
     "ADD",
