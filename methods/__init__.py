@@ -4,9 +4,11 @@ from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigre
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
 from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
+from ._recycling import CffParameters, avoided_burden, circular_footprint_formula, cut_off
 from ._statistics import summarize
 
 __all__ = [
+    "CffParameters",
     "DQR_CRITERIA",
     "DQR_LEVELS",
     "GASES",
@@ -16,6 +18,9 @@ __all__ = [
     "STAGES",
     "STAGE_NAMES_ZH",
     "aggregate_dqr",
+    "avoided_burden",
+    "circular_footprint_formula",
+    "cut_off",
     "dqr",
     "dqr_from_pedigree",
     "dqr_level",
