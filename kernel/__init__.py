@@ -65,6 +65,7 @@ from ._system import (
     KernelSystem,
     evaluate_by_process,
     evaluate_by_stage,
+    exchange_amounts,
     sample_parameters,
     scaling_vector,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "KernelSystem",
     "evaluate_by_process",
     "evaluate_by_stage",
+    "exchange_amounts",
     "inverse_cdf",
     "lu_solve_inplace",
     "ndtri",

@@ -34,6 +34,7 @@ __all__ = [
     "KernelSystem",
     "evaluate_by_process",
     "evaluate_by_stage",
+    "exchange_amounts",
     "sample_parameters",
     "scaling_vector",
 ]
@@ -334,3 +335,25 @@ def scaling_vector(system, theta):
     """Scaling vector ``s`` (units of each process's reference product) and status."""
     _, s, status = _one(system, theta)
     return s, status
+
+
+def exchange_amounts(system, theta):
+    """Amount of every exchange per unit of its process's reference product.
+
+    Parameters
+    ----------
+    system : KernelSystem
+    theta : float64 array, shape (n_parameters,)
+
+    Returns
+    -------
+    amount : numpy.ndarray, shape (n_exchanges,)
+        In the flow units of the matrix (supplier's reference unit, factor's activity unit
+        or kg of gas) per unit of reference product.
+    ok : bool
+        False when an amount is not finite.
+    """
+    theta = np.array(theta, dtype=np.float64)
+    amount = np.empty(system.prog_start.shape[0])
+    ok = _amounts(theta, system, np.empty(system.stack_size), amount)
+    return amount, bool(ok)

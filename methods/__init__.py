@@ -1,13 +1,19 @@
 """Accounting and analysis methods: GWP sets, stages, data quality, statistics."""
 
+from ._allocation import ALLOCATION_METHODS, allocation_share
 from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
 from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
-from ._recycling import CffParameters, avoided_burden, circular_footprint_formula, cut_off
+from ._profiles import PROFILES, MethodProfile, get_profile
+from ._recycling import RECYCLING_COEFFICIENTS, CffParameters, avoided_burden, circular_footprint_formula, cut_off
 from ._statistics import summarize
 
 __all__ = [
+    "ALLOCATION_METHODS",
+    "PROFILES",
+    "RECYCLING_COEFFICIENTS",
+    "MethodProfile",
     "CffParameters",
     "DQR_CRITERIA",
     "DQR_LEVELS",
@@ -18,12 +24,14 @@ __all__ = [
     "STAGES",
     "STAGE_NAMES_ZH",
     "aggregate_dqr",
+    "allocation_share",
     "avoided_burden",
     "circular_footprint_formula",
     "cut_off",
     "dqr",
     "dqr_from_pedigree",
     "dqr_level",
+    "get_profile",
     "gsd_from_pedigree",
     "gwp100",
     "gwp100_vector",

@@ -16,7 +16,13 @@ purpose of the European Commission Environmental Footprint initiative. Int J LCA
 
 from dataclasses import dataclass
 
-__all__ = ["CffParameters", "avoided_burden", "circular_footprint_formula", "cut_off"]
+__all__ = [
+    "RECYCLING_COEFFICIENTS",
+    "CffParameters",
+    "avoided_burden",
+    "circular_footprint_formula",
+    "cut_off",
+]
 
 
 def cut_off(recycled_content, e_virgin, e_recycled, e_disposal, recycling_rate_eol=0.0):
@@ -37,8 +43,7 @@ def cut_off(recycled_content, e_virgin, e_recycled, e_disposal, recycling_rate_e
     """
     _share(recycled_content, "recycled_content")
     _share(recycling_rate_eol, "recycling_rate_eol")
-    return ((1 - recycled_content) * e_virgin + recycled_content * e_recycled
-            + (1 - recycling_rate_eol) * e_disposal)
+    return (1 - recycled_content) * e_virgin + recycled_content * e_recycled + (1 - recycling_rate_eol) * e_disposal
 
 
 def avoided_burden(recycling_rate_eol, e_virgin, e_recycling_eol, e_disposal, e_virgin_substituted=None):
@@ -59,8 +64,7 @@ def avoided_burden(recycling_rate_eol, e_virgin, e_recycling_eol, e_disposal, e_
     """
     _share(recycling_rate_eol, "recycling_rate_eol")
     ev_star = e_virgin if e_virgin_substituted is None else e_virgin_substituted
-    return (e_virgin + recycling_rate_eol * (e_recycling_eol - ev_star)
-            + (1 - recycling_rate_eol) * e_disposal)
+    return e_virgin + recycling_rate_eol * (e_recycling_eol - ev_star) + (1 - recycling_rate_eol) * e_disposal
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,20 @@ class CffParameters:
                 raise ValueError(f"{name} must be >= 0")
 
 
-def circular_footprint_formula(p, Ev, Erecycled, ErecyclingEoL, Ev_star, ED, EER=0.0, LHV=0.0,
-                               XER_heat=0.0, XER_elec=0.0, ESE_heat=0.0, ESE_elec=0.0):
+def circular_footprint_formula(
+    p,
+    Ev,
+    Erecycled,
+    ErecyclingEoL,
+    Ev_star,
+    ED,
+    EER=0.0,
+    LHV=0.0,
+    XER_heat=0.0,
+    XER_elec=0.0,
+    ESE_heat=0.0,
+    ESE_elec=0.0,
+):
     """Circular Footprint Formula: material, energy and disposal terms per unit of material.
 
     Material: (1 - R1) Ev + R1 (A Erecycled + (1 - A) Ev Qsin/Qp)
@@ -128,8 +144,11 @@ def circular_footprint_formula(p, Ev, Erecycled, ErecyclingEoL, Ev_star, ED, EER
     Commission Recommendation (EU) 2021/2279, Annex I, section 4.4.8; Zampori & Pant (2019),
     Equation 3.
     """
-    material = ((1 - p.R1) * Ev + p.R1 * (p.A * Erecycled + (1 - p.A) * Ev * p.Qsin_Qp)
-                + (1 - p.A) * p.R2 * (ErecyclingEoL - Ev_star * p.Qsout_Qp))
+    material = (
+        (1 - p.R1) * Ev
+        + p.R1 * (p.A * Erecycled + (1 - p.A) * Ev * p.Qsin_Qp)
+        + (1 - p.A) * p.R2 * (ErecyclingEoL - Ev_star * p.Qsout_Qp)
+    )
     energy = (1 - p.B) * p.R3 * (EER - LHV * XER_heat * ESE_heat - LHV * XER_elec * ESE_elec)
     disposal = (1 - p.R2 - p.R3) * ED
     return {"material": material, "energy": energy, "disposal": disposal, "total": material + energy + disposal}
@@ -138,3 +157,28 @@ def circular_footprint_formula(p, Ev, Erecycled, ErecyclingEoL, Ev_star, ED, EER
 def _share(x, name):
     if not 0.0 <= x <= 1.0:
         raise ValueError(f"{name} = {x} must lie between 0 and 1")
+
+
+#: Coefficient of each burden per unit of material, as formula text of R1, R2, R3, A,
+#: Qsin_Qp and Qsout_Qp, for each method. Every method is linear in the burdens, so a
+#: model can add them as factor-linked activities (energy recovery is not included).
+RECYCLING_COEFFICIENTS = {
+    "cut_off": {
+        "virgin": "1 - R1",
+        "recycled": "R1",
+        "disposal": "1 - R2 - R3",
+    },
+    "avoided_burden": {
+        "virgin": "1",
+        "recycling_eol": "R2",
+        "virgin_substituted": "-R2",
+        "disposal": "1 - R2 - R3",
+    },
+    "cff": {
+        "virgin": "(1 - R1) + R1 * (1 - A) * Qsin_Qp",
+        "recycled": "R1 * A",
+        "recycling_eol": "(1 - A) * R2",
+        "virgin_substituted": "-(1 - A) * R2 * Qsout_Qp",
+        "disposal": "1 - R2 - R3",
+    },
+}

@@ -3,7 +3,8 @@
 The public API:
 
 - ``load_factors`` / ``load_model`` / ``compile_model``: data in;
-- ``footprint``: the deterministic footprint by process, stage and gas;
+- ``footprint``: the deterministic footprint by process, stage and gas, under a method
+  profile (``pcflab.methods.PROFILES``); ``compare_methods``: every profile in one table;
 - ``simulate`` / ``summary``: Monte Carlo uncertainty;
 - ``run_report``: a papermill report of a model.
 """
@@ -11,7 +12,7 @@ The public API:
 from ._compile import compile_model
 from ._errors import PcfError
 from ._factors import load_factors
-from ._footprint import footprint, simulate, summary
+from ._footprint import compare_methods, footprint, report_categories, simulate, summary
 from ._model import load_model
 from ._plots import plot_histogram, plot_stages
 from ._report import ReportParameters, run_report
@@ -21,12 +22,14 @@ __all__ = [
     "PcfError",
     "ReportParameters",
     "__version__",
+    "compare_methods",
     "compile_model",
     "footprint",
     "load_factors",
     "load_model",
     "plot_histogram",
     "plot_stages",
+    "report_categories",
     "run_report",
     "simulate",
     "summary",

@@ -7,12 +7,21 @@ unit, the factor's reference unit, or kg of gas).
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from pcflab import kernel
-from pcflab.methods import GASES, STAGES, gsd_from_pedigree, parse_pedigree
+from pcflab.methods import (
+    GASES,
+    RECYCLING_COEFFICIENTS,
+    STAGES,
+    allocation_share,
+    get_profile,
+    gsd_from_pedigree,
+    parse_pedigree,
+)
 
 from ._errors import UnitMismatchError, UnknownFactorError
 from ._formula import parse_formula
@@ -96,6 +105,8 @@ class CompiledModel:
     factor_release: str = ""
     resolutions: list = field(default_factory=list)
     factor_table: object = field(repr=False, default=None)
+    profile: object = None
+    notes: list = field(default_factory=list)
 
 
 def _unit(model, keys, text):
@@ -336,7 +347,85 @@ def _factor_id(model, keys, ref, db, resolutions):
     )
 
 
-def compile_model(model, factors):
+def _allocation_method(proc, profile):
+    return proc.allocation or profile.allocation
+
+
+def _allocation_share(model, pid, proc, profile):
+    """Share of a process's burdens carried by its reference product (1 without co-products)."""
+    if not proc.co_products:
+        return 1.0
+    method = _allocation_method(proc, profile)
+    if method == "system_expansion":
+        for k, co in enumerate(proc.co_products):
+            if not co.substitutes:
+                raise model.error(
+                    f"co-product {co.name!r} has nothing it substitutes, so system expansion cannot credit it",
+                    ("processes", pid, "co_products", k),
+                    "give 'substitutes', or set the process's 'allocation'",
+                )
+        return 1.0
+    values = []
+    products = [(("processes", pid, "reference_product"), proc.reference_product)] + [
+        (("processes", pid, "co_products", k), co) for k, co in enumerate(proc.co_products)
+    ]
+    for keys_, product in products:
+        text = product.properties.get(method)
+        if text is None:
+            raise model.error(
+                f"{method} allocation needs the {method} property of {product.name!r}",
+                keys_ + ("properties",),
+                f"add properties: {{{method}: '<amount unit>'}} to every product of the process",
+            )
+        try:
+            q = ureg.Quantity(text)
+        except Exception:
+            raise model.error(
+                f"{text!r} is not a quantity",
+                keys_ + ("properties", method),
+                "write an amount with its unit, e.g. '1.2 t', '4200 CNY', '28 GJ'",
+            ) from None
+        if not isinstance(q, ureg.Quantity) or q.magnitude < 0:
+            raise model.error(
+                f"{text!r} is not a non-negative quantity with a unit",
+                keys_ + ("properties", method),
+                "write an amount with its unit, e.g. '1.2 t', '4200 CNY', '28 GJ'",
+            )
+        if values and q.dimensionality != values[0].dimensionality:
+            raise model.error(
+                f"{method} property {text!r} is not comparable with {values[0]:~}",
+                keys_ + ("properties", method),
+                "give every product's property in compatible units",
+                cls=UnitMismatchError,
+            )
+        values.append(q)
+    base = values[0].units
+    magnitudes = [float(v.to(base).magnitude) for v in values]
+    try:
+        return allocation_share(magnitudes[0], magnitudes[1:])
+    except ValueError as exc:
+        raise model.error(str(exc), ("processes", pid, "co_products"), "check the properties") from None
+
+
+def _is_grid_electricity(db, fid):
+    """Whether a factor is a grid-average electricity factor (the part contracts replace)."""
+    key = str(db.ds["key"].sel(factor=fid).item())
+    return key in ("electricity/footprint", "electricity/grid-co2")
+
+
+def _electricity_contracts(model, profile, db, resolutions):
+    """The model's green-electricity contracts, if the profile is market-based."""
+    if profile.electricity != "market" or not model.electricity_contracts:
+        return []
+    out = []
+    for k, c in enumerate(model.electricity_contracts):
+        keys_ = ("electricity_contracts", k)
+        fid = _factor_id(model, keys_, c.factor, db, resolutions)
+        out.append({"share": c.share, "factor_id": fid, "instrument": c.instrument, "evidence": c.evidence})
+    return out
+
+
+def compile_model(model, factors, profile="iso14067"):
     """Compile a model against a factor table.
 
     Parameters
@@ -347,6 +436,9 @@ def compile_model(model, factors):
         The factor database (``pcflab.load_factors``). A model names a factor by id
         (``cn-sd/electricity/grid-co2/2023``) or by key (``electricity/grid-co2``), which
         is resolved for the model's region and year.
+    profile : str or MethodProfile
+        Accounting choices (``pcflab.methods.PROFILES``): co-product allocation or system
+        expansion, recycled content and end of life, electricity, CBAM boundary.
 
     Returns
     -------
@@ -401,12 +493,13 @@ def compile_model(model, factors):
     processes = list(model.processes)
     proc_index = {p: i for i, p in enumerate(processes)}
     ops, consts, prog_start, prog_stop, ex_scale = [], [], [], [], []
-    tech, emis, uses, resolutions = [], [], [], []
+    tech, emis, uses, resolutions, circularity_notes = [], [], [], [], []
+    profile = get_profile(profile)
     derived_param, derived_start, derived_stop = [], [], []
     factor_order, row_start, row_stop, row_param, row_gas, row_scale = [], [], [], [], [], []
     stack_size = 1
 
-    def add_program(keys_, amount, amount_unit, flow_unit, ref_product):
+    def add_program(keys_, amount, amount_unit, flow_unit, ref_product, multiplier=1.0):
         nonlocal stack_size
         try:
             formula = parse_formula(amount)
@@ -422,7 +515,7 @@ def compile_model(model, factors):
                     keys_ + ("amount",),
                     "declare it under 'parameters:'" + known,
                 )
-        scale = _exchange_scale(model, keys_, formula, amount_unit, flow_unit, ref_product, nominal_si)
+        scale = multiplier * _exchange_scale(model, keys_, formula, amount_unit, flow_unit, ref_product, nominal_si)
         prog_start.append(len(ops))
         for op, arg in formula.program:
             if op == kernel.CONST:
@@ -452,41 +545,114 @@ def compile_model(model, factors):
         stack_size = max(stack_size, formula.depth)
 
     kg = ureg.kilogram
+
+    def add_factor(fid, per):
+        if fid in factor_order:
+            return factor_order.index(fid)
+        factor_order.append(fid)
+        row_start.append(len(row_param))
+        for gas, value, gsd in factors.gases_of(fid):
+            row_param.append(len(ids))
+            row_gas.append(GASES.index(gas))
+            row_scale.append(1.0)  # database values are kg of gas per unit of activity
+            ids.append(f"factor:{fid}:{gas}")
+            units.append(f"kg/({per:~})")
+            kinds.append(kernel.LOGNORMAL if gsd > 1.0 else kernel.FIXED)
+            p1.append(value)
+            p2.append(gsd)
+            p3.append(0.0)
+            nominal.append(value)
+        row_stop.append(len(row_param))
+        return len(factor_order) - 1
+
+    contracts = _electricity_contracts(model, profile, factors, resolutions)
     for pid, proc in model.processes.items():
         i = proc_index[pid]
+        share = _allocation_share(model, pid, proc, profile)
+        burden = 0.0 if (profile.cbam_boundary and not proc.within_cbam) else 1.0
         for k, inp in enumerate(proc.inputs):
             keys_ = ("processes", pid, "inputs", k)
             supplier = model.processes[inp.process]
             flow = _unit(
                 model, ("processes", inp.process, "reference_product", "unit"), supplier.reference_product.unit
             )
-            e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product)
+            e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product, share)
             tech.append((i, proc_index[inp.process], e))
         for k, em in enumerate(proc.emissions):
             keys_ = ("processes", pid, "emissions", k)
-            e = add_program(keys_, em.amount, em.unit, kg, proc.reference_product)
+            e = add_program(keys_, em.amount, em.unit, kg, proc.reference_product, share * burden)
             emis.append((i, GASES.index(em.gas), e))
         for k, fu in enumerate(proc.factors):
             keys_ = ("processes", pid, "factors", k)
             fid = _factor_id(model, keys_, fu.factor, factors, resolutions)
             per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
-            e = add_program(keys_, fu.amount, fu.unit, per, proc.reference_product)
-            if fid not in factor_order:
-                factor_order.append(fid)
-                row_start.append(len(row_param))
-                for gas, value, gsd in factors.gases_of(fid):
-                    row_param.append(len(ids))
-                    row_gas.append(GASES.index(gas))
-                    row_scale.append(1.0)  # database values are kg of gas per unit of activity
-                    ids.append(f"factor:{fid}:{gas}")
-                    units.append(f"kg/({per:~})")
-                    kinds.append(kernel.LOGNORMAL if gsd > 1.0 else kernel.FIXED)
-                    p1.append(value)
-                    p2.append(gsd)
-                    p3.append(0.0)
-                    nominal.append(value)
-                row_stop.append(len(row_param))
-            uses.append((i, factor_order.index(fid), e))
+            split = contracts if (contracts and _is_grid_electricity(factors, fid)) else []
+            amount = fu.amount
+            if split:
+                covered = " + ".join(f"({c['share']})" for c in split)
+                amount = f"({fu.amount}) * (1 - ({covered}))"
+                for c in split:
+                    e = add_program(
+                        keys_,
+                        f"({fu.amount}) * ({c['share']})",
+                        fu.unit,
+                        parse_unit(str(factors.ds["per"].sel(factor=c["factor_id"]).item())),
+                        proc.reference_product,
+                        share * burden,
+                    )
+                    uses.append((i, add_factor(c["factor_id"], per), e))
+            e = add_program(keys_, amount, fu.unit, per, proc.reference_product, share * burden)
+            uses.append((i, add_factor(fid, per), e))
+        if proc.co_products and _allocation_method(proc, profile) == "system_expansion":
+            for k, co in enumerate(proc.co_products):
+                for m, sub in enumerate(co.substitutes):
+                    keys_ = ("processes", pid, "co_products", k, "substitutes", m)
+                    amount = f"-({sub.amount})"
+                    if sub.process is not None:
+                        if sub.process not in proc_index:
+                            raise model.error(
+                                f"substitute from unknown process {sub.process!r}",
+                                keys_ + ("process",),
+                                f"use one of {', '.join(processes)}",
+                            )
+                        target = model.processes[sub.process]
+                        flow = _unit(
+                            model,
+                            ("processes", sub.process, "reference_product", "unit"),
+                            target.reference_product.unit,
+                        )
+                        e = add_program(keys_, amount, sub.unit, flow, proc.reference_product, 1.0)
+                        tech.append((i, proc_index[sub.process], e))
+                    else:
+                        fid = _factor_id(model, keys_, sub.factor, factors, resolutions)
+                        per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
+                        e = add_program(keys_, amount, sub.unit, per, proc.reference_product, burden)
+                        uses.append((i, add_factor(fid, per), e))
+    for c_index, block in enumerate(model.circularity):
+        where = ("circularity", c_index)
+        if block.process not in proc_index:
+            raise model.error(
+                f"unknown process {block.process!r}", where + ("process",), f"use one of {', '.join(processes)}"
+            )
+        proc = model.processes[block.process]
+        coefficients = RECYCLING_COEFFICIENTS[profile.recycling]
+        for term, coefficient in coefficients.items():
+            ref_ = getattr(block, term)
+            if ref_ is None:
+                circularity_notes.append(
+                    f"{block.material}: no '{term}' factor given; the {profile.recycling} "
+                    f"term {coefficient} x E({term}) is not counted"
+                )
+                continue
+            keys_ = where + (term,)
+            fid = _factor_id(model, keys_, ref_, factors, resolutions)
+            per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
+            text = coefficient
+            for name in ("Qsin_Qp", "Qsout_Qp", "R1", "R2", "R3", "A"):
+                text = re.sub(rf"\b{name}\b", f"({getattr(block, name)})", text)
+            burden = 0.0 if (profile.cbam_boundary and not proc.within_cbam) else 1.0
+            e = add_program(keys_, f"({block.mass}) * ({text})", block.unit, per, proc.reference_product, burden)
+            uses.append((proc_index[block.process], add_factor(fid, per), e))
 
     for ident in ids:
         keys.append(stream_key(ident))
@@ -567,4 +733,6 @@ def compile_model(model, factors):
         factor_release=factors.version,
         resolutions=resolutions,
         factor_table=factors,
+        profile=profile,
+        notes=circularity_notes,
     )

@@ -76,11 +76,16 @@ class Parameter(_Strict):
 
 
 class ReferenceProduct(_Strict):
-    """What a process makes: the unit its inputs and emissions are counted per."""
+    """What a process makes: the unit its inputs and emissions are counted per.
+
+    ``properties`` give, for the stated amount, the quantities that co-product allocation
+    uses: ``mass`` (e.g. ``"1 t"``), ``economic`` (``"4200 CNY"``), ``energy`` (``"28 GJ"``).
+    """
 
     name: str
     amount: float = Field(1.0, gt=0.0)
     unit: str
+    properties: dict[Literal["mass", "economic", "energy"], str] = {}
 
 
 class TechnosphereInput(_Strict):
@@ -111,8 +116,42 @@ class Emission(_Strict):
     note: str | None = None
 
 
+class Substitute(_Strict):
+    """What a co-product replaces under system expansion: a factor or a process of the
+    model, in an amount per the co-product's stated amount."""
+
+    factor: str | None = None
+    process: str | None = None
+    amount: Amount
+    unit: str
+    note: str | None = None
+
+    @pydantic.model_validator(mode="after")
+    def _one_target(self):
+        if (self.factor is None) == (self.process is None):
+            raise ValueError("a substitute names either a 'factor' or a 'process'")
+        return self
+
+
+class CoProduct(_Strict):
+    """A further product of a process (made alongside its reference product amount)."""
+
+    name: str
+    amount: float = Field(gt=0.0)
+    unit: str
+    properties: dict[Literal["mass", "economic", "energy"], str] = {}
+    substitutes: list[Substitute] = []
+    note: str | None = None
+
+
 class Process(_Strict):
-    """A unit process of the product system."""
+    """A unit process of the product system.
+
+    ``allocation`` overrides the method profile's choice for this process's co-products;
+    ``report_as`` marks emissions that ISO 14067 reports separately (direct land-use change,
+    aircraft); ``within_cbam`` is False for processes outside the EU CBAM boundary (e.g.
+    extraction and supply of fuels).
+    """
 
     name: str
     stage: Stage
@@ -120,8 +159,53 @@ class Process(_Strict):
     inputs: list[TechnosphereInput] = []
     factors: list[FactorInput] = []
     emissions: list[Emission] = []
+    co_products: list[CoProduct] = []
+    allocation: Literal["mass", "economic", "energy", "system_expansion"] | None = None
+    report_as: Literal["dluc", "aircraft"] | None = None
+    within_cbam: bool = True
     description: str | None = None
     source: str | None = None
+
+
+class Circularity(_Strict):
+    """Recycled content and end of life of a material in the product (per the method
+    profile: cut-off, avoided burden or the Circular Footprint Formula).
+
+    The burdens are factors (ids or keys) per unit of material; ``mass`` is the material
+    per reference product of ``process``. R1, R2, R3, A, B and the quality ratios may be
+    numbers or parameter names.
+    """
+
+    material: str
+    process: str
+    mass: Amount
+    unit: str
+    R1: Amount = 0.0
+    R2: Amount = 0.0
+    R3: Amount = 0.0
+    A: Amount = 0.5
+    Qsin_Qp: Amount = 1.0
+    Qsout_Qp: Amount = 1.0
+    virgin: str | None = None
+    recycled: str | None = None
+    recycling_eol: str | None = None
+    virgin_substituted: str | None = None
+    disposal: str | None = None
+    source: str | None = None
+
+
+class ElectricityContract(_Strict):
+    """Green electricity claimed for the product system (market-based accounting).
+
+    ``share`` of the grid electricity of every process is covered by the instrument and
+    takes the footprint factor ``factor`` (a generation-type factor, e.g.
+    ``electricity/footprint-wind``); the evidence (certificate serials, contract) is named.
+    """
+
+    instrument: Literal["gec", "green_power_trading", "direct_line"]
+    share: Amount
+    factor: str
+    evidence: str
 
 
 class FunctionalUnit(_Strict):
@@ -156,6 +240,8 @@ class ProductSystem(_Strict):
     references: dict[str, str] = {}
     parameters: dict[str, Parameter] = {}
     processes: dict[str, Process]
+    circularity: list[Circularity] = []
+    electricity_contracts: list[ElectricityContract] = []
     path: str = Field("", exclude=True)
     sha256: str = Field("", exclude=True)
     _lines: dict = pydantic.PrivateAttr(default_factory=dict)

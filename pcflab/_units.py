@@ -16,6 +16,10 @@ ureg = pint.UnitRegistry()
 ureg.define("tkm = tonne * kilometer")
 ureg.define("Nm3 = meter ** 3")  # normal cubic metre: a volume at 0 degC, 101.325 kPa
 ureg.define("item = [] = piece = unit_of_product")
+# Currencies for economic allocation: each its own dimension (no exchange rates are implied).
+ureg.define("CNY = [currency_cny] = yuan")
+ureg.define("USD = [currency_usd]")
+ureg.define("EUR = [currency_eur]")
 
 
 @functools.lru_cache(maxsize=512)

@@ -32,18 +32,25 @@ def _cmd_report(args):
 
 
 def _cmd_run(args):
-    from ._footprint import footprint, prepare, simulate, summary
+    from ._footprint import footprint, prepare, report_categories, simulate, summary
 
-    cm = prepare(args.model, args.factors)
+    if args.profiles:
+        return _run_profiles(args)
+    cm = prepare(args.model, args.factors, args.profile)
     det = footprint(cm, gwp_set=args.gwp)
     total = float(det["gwp100"].sum())
     print(f"{cm.model.name}\nfunctional unit: {det.attrs['functional_unit']}")
+    print(f"method profile: {cm.profile.name} ({cm.profile.title})")
     for res in cm.resolutions:
         print(f"factor {res}")
-    print(f"deterministic footprint ({args.gwp} GWP100): {total:,.1f} kg CO2e")
+    for note in cm.notes:
+        print(f"note: {note}")
+    print(f"deterministic footprint ({det.attrs['gwp_set']} GWP100): {total:,.1f} kg CO2e")
     by_stage = det["gwp100"].groupby("stage").sum()
     for stage in by_stage.stage.values:
         print(f"  {stage:<26} {float(by_stage.sel(stage=stage).sum()):>12,.1f}")
+    cats = report_categories(det)
+    print("  reported separately: " + ", ".join(f"{k} {v:,.1f}" for k, v in cats.items() if k != "total"))
     if args.samples:
         mc = simulate(cm, args.samples, args.seed, gwp_set=args.gwp, progress=True)
         s = summary(mc)
@@ -51,6 +58,35 @@ def _cmd_run(args):
             f"Monte Carlo ({s['n']:,} samples, seed {args.seed}): mean {s['mean']:,.1f}, "
             f"median {s['median']:,.1f}, 95 % interval [{s['lower']:,.1f}, {s['upper']:,.1f}] kg CO2e"
         )
+    return 0
+
+
+def _run_profiles(args):
+    import pandas as pd
+
+    from ._footprint import compare_methods, footprint
+    from .methods import GASES, PROFILES
+
+    names = list(PROFILES) if args.profiles == "all" else [p.strip() for p in args.profiles.split(",")]
+    table = compare_methods(args.model, args.factors, names)
+    by_gas = {}
+    for name in names:
+        det = footprint(args.model, args.factors, profile=name)
+        by_gas[name] = det["gwp100"].sum("process").to_series()
+    gas = pd.DataFrame(by_gas).T.reindex(columns=list(GASES))
+    gas = gas.loc[:, (gas != 0).any(axis=0)]
+    with pd.option_context("display.width", 200, "display.max_columns", None, "display.float_format", "{:,.1f}".format):
+        print("Method profiles: " + ", ".join(f"{n} = {PROFILES[n].title}" if n in PROFILES else n for n in names))
+        print("\nSettings:")
+        print(table[["gwp_set", "allocation", "recycling", "electricity"]].to_string())
+        print("\nBy life-cycle stage [kg CO2e per functional unit]:")
+        stages = table[[c for c in table.columns if c.startswith("stage:")] + ["total"]]
+        print(stages.rename(columns=lambda c: c.removeprefix("stage:")).to_string())
+        print("\nBy gas [kg CO2e per functional unit]:")
+        print(gas.to_string())
+        print("\nReported separately [kg CO2e per functional unit]:")
+        cats = table[[c for c in table.columns if c.startswith("category:")] + ["cutoff_excluded_share"]]
+        print(cats.rename(columns=lambda c: c.removeprefix("category:")).to_string())
     return 0
 
 
@@ -91,7 +127,9 @@ def build_parser():
     p.add_argument("model", help="model file or shipped model name")
     p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples (0: none)")
     p.add_argument("--seed", type=int, default=42, help="seed")
-    p.add_argument("--gwp", default="AR6", choices=["AR4", "AR5", "AR6"], help="GWP100 set")
+    p.add_argument("--gwp", default=None, choices=["AR4", "AR5", "AR6"], help="GWP100 set (default: the profile's)")
+    p.add_argument("--profile", default="iso14067", help="method profile (iso14067, ghg-protocol, pas2050, pef, cbam)")
+    p.add_argument("--profiles", default=None, help="compare profiles: 'all' or a comma-separated list")
     p.add_argument("--factors", default=None, help="factor table CSV (default: shipped)")
     p.set_defaults(func=_cmd_run)
 

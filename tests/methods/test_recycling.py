@@ -37,8 +37,20 @@ def test_cff_with_energy_recovery_and_quality():
     disposal = (1 - 0.3 - 0.5) * 0.2 = 0.04
     """
     p = CffParameters(A=0.5, R1=0.0, R2=0.3, R3=0.5, Qsout_Qp=0.9)
-    r = circular_footprint_formula(p, Ev=3.0, Erecycled=1.0, ErecyclingEoL=1.0, Ev_star=3.0, ED=0.2, EER=0.4,
-                                   LHV=30.0, XER_heat=0.3, XER_elec=0.1, ESE_heat=0.02, ESE_elec=0.15)
+    r = circular_footprint_formula(
+        p,
+        Ev=3.0,
+        Erecycled=1.0,
+        ErecyclingEoL=1.0,
+        Ev_star=3.0,
+        ED=0.2,
+        EER=0.4,
+        LHV=30.0,
+        XER_heat=0.3,
+        XER_elec=0.1,
+        ESE_heat=0.02,
+        ESE_elec=0.15,
+    )
     assert r["material"] == pytest.approx(2.745)
     assert r["energy"] == pytest.approx(-0.115)
     assert r["disposal"] == pytest.approx(0.04)
@@ -55,8 +67,9 @@ def test_cff_limits_are_cut_off_and_avoided_burden():
         assert cff0 == pytest.approx(avoided_burden(r2, ev, erec, ed))
 
 
-@pytest.mark.parametrize("bad", [dict(A=1.2, R1=0.1, R2=0.1), dict(A=0.2, R1=-0.1, R2=0.1),
-                                 dict(A=0.2, R1=0.1, R2=0.7, R3=0.5)])
+@pytest.mark.parametrize(
+    "bad", [dict(A=1.2, R1=0.1, R2=0.1), dict(A=0.2, R1=-0.1, R2=0.1), dict(A=0.2, R1=0.1, R2=0.7, R3=0.5)]
+)
 def test_cff_parameter_checks(bad):
     with pytest.raises(ValueError):
         CffParameters(**bad)
