@@ -23,8 +23,9 @@ from pcflab.methods import (
     parse_pedigree,
 )
 
-from ._errors import UnitMismatchError, UnknownFactorError
+from ._errors import PcfError, UnitMismatchError, UnknownFactorError
 from ._formula import parse_formula
+from ._model import combine_errors
 from ._resolve import resolve
 from ._units import parse_unit, ureg
 
@@ -348,13 +349,38 @@ def _factor_id(model, keys, ref, db, resolutions):
 
 
 def _allocation_method(proc, profile):
+    if proc.allocation_shares is not None:
+        return "explicit"
     return proc.allocation or profile.allocation
 
 
 def _allocation_share(model, pid, proc, profile):
     """Share of a process's burdens carried by its reference product (1 without co-products)."""
     if not proc.co_products:
+        if proc.allocation_shares:
+            raise model.error(
+                "allocation shares are given but the process has no co-products",
+                ("processes", pid, "allocation_shares"),
+                "remove allocation_shares or add co_products",
+            )
         return 1.0
+    if proc.allocation_shares is not None:
+        names = [proc.reference_product.name] + [co.name for co in proc.co_products]
+        shares = proc.allocation_shares
+        where = ("processes", pid, "allocation_shares")
+        if sorted(shares) != sorted(names):
+            raise model.error(
+                f"allocation shares are given for {sorted(shares)} but the products are {names}",
+                where,
+                "give one share per product, by its name",
+            )
+        if any(not 0.0 <= v <= 1.0 for v in shares.values()) or abs(sum(shares.values()) - 1.0) > 1e-9:
+            raise model.error(
+                f"allocation shares must lie in [0, 1] and sum to one; they sum to {sum(shares.values()):.6g}",
+                where,
+                "correct the shares",
+            )
+        return float(shares[proc.reference_product.name])
     method = _allocation_method(proc, profile)
     if method == "system_expansion":
         for k, co in enumerate(proc.co_products):
@@ -566,68 +592,82 @@ def compile_model(model, factors, profile="iso14067"):
         return len(factor_order) - 1
 
     contracts = _electricity_contracts(model, profile, factors, resolutions)
+    problems = []  # errors of single exchanges are collected, so that all are reported at once
     for pid, proc in model.processes.items():
         i = proc_index[pid]
         share = _allocation_share(model, pid, proc, profile)
         burden = 0.0 if (profile.cbam_boundary and not proc.within_cbam) else 1.0
         for k, inp in enumerate(proc.inputs):
-            keys_ = ("processes", pid, "inputs", k)
-            supplier = model.processes[inp.process]
-            flow = _unit(
-                model, ("processes", inp.process, "reference_product", "unit"), supplier.reference_product.unit
-            )
-            e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product, share)
-            tech.append((i, proc_index[inp.process], e))
+            try:
+                keys_ = ("processes", pid, "inputs", k)
+                supplier = model.processes[inp.process]
+                flow = _unit(
+                    model, ("processes", inp.process, "reference_product", "unit"), supplier.reference_product.unit
+                )
+                e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product, share)
+                tech.append((i, proc_index[inp.process], e))
+            except PcfError as exc:
+                problems.append(exc)
         for k, em in enumerate(proc.emissions):
-            keys_ = ("processes", pid, "emissions", k)
-            e = add_program(keys_, em.amount, em.unit, kg, proc.reference_product, share * burden)
-            emis.append((i, GASES.index(em.gas), e))
+            try:
+                keys_ = ("processes", pid, "emissions", k)
+                e = add_program(keys_, em.amount, em.unit, kg, proc.reference_product, share * burden)
+                emis.append((i, GASES.index(em.gas), e))
+            except PcfError as exc:
+                problems.append(exc)
         for k, fu in enumerate(proc.factors):
-            keys_ = ("processes", pid, "factors", k)
-            fid = _factor_id(model, keys_, fu.factor, factors, resolutions)
-            per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
-            split = contracts if (contracts and _is_grid_electricity(factors, fid)) else []
-            amount = fu.amount
-            if split:
-                covered = " + ".join(f"({c['share']})" for c in split)
-                amount = f"({fu.amount}) * (1 - ({covered}))"
-                for c in split:
-                    e = add_program(
-                        keys_,
-                        f"({fu.amount}) * ({c['share']})",
-                        fu.unit,
-                        parse_unit(str(factors.ds["per"].sel(factor=c["factor_id"]).item())),
-                        proc.reference_product,
-                        share * burden,
-                    )
-                    uses.append((i, add_factor(c["factor_id"], per), e))
-            e = add_program(keys_, amount, fu.unit, per, proc.reference_product, share * burden)
-            uses.append((i, add_factor(fid, per), e))
+            try:
+                keys_ = ("processes", pid, "factors", k)
+                fid = _factor_id(model, keys_, fu.factor, factors, resolutions)
+                per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
+                split = contracts if (contracts and _is_grid_electricity(factors, fid)) else []
+                amount = fu.amount
+                if split:
+                    covered = " + ".join(f"({c['share']})" for c in split)
+                    amount = f"({fu.amount}) * (1 - ({covered}))"
+                    for c in split:
+                        c_per = parse_unit(str(factors.ds["per"].sel(factor=c["factor_id"]).item()))
+                        e = add_program(
+                            keys_,
+                            f"({fu.amount}) * ({c['share']})",
+                            fu.unit,
+                            c_per,
+                            proc.reference_product,
+                            share * burden,
+                        )
+                        uses.append((i, add_factor(c["factor_id"], c_per), e))
+                e = add_program(keys_, amount, fu.unit, per, proc.reference_product, share * burden)
+                uses.append((i, add_factor(fid, per), e))
+            except PcfError as exc:
+                problems.append(exc)
         if proc.co_products and _allocation_method(proc, profile) == "system_expansion":
             for k, co in enumerate(proc.co_products):
                 for m, sub in enumerate(co.substitutes):
-                    keys_ = ("processes", pid, "co_products", k, "substitutes", m)
-                    amount = f"-({sub.amount})"
-                    if sub.process is not None:
-                        if sub.process not in proc_index:
-                            raise model.error(
-                                f"substitute from unknown process {sub.process!r}",
-                                keys_ + ("process",),
-                                f"use one of {', '.join(processes)}",
+                    try:
+                        keys_ = ("processes", pid, "co_products", k, "substitutes", m)
+                        amount = f"-({sub.amount})"
+                        if sub.process is not None:
+                            if sub.process not in proc_index:
+                                raise model.error(
+                                    f"substitute from unknown process {sub.process!r}",
+                                    keys_ + ("process",),
+                                    f"use one of {', '.join(processes)}",
+                                )
+                            target = model.processes[sub.process]
+                            flow = _unit(
+                                model,
+                                ("processes", sub.process, "reference_product", "unit"),
+                                target.reference_product.unit,
                             )
-                        target = model.processes[sub.process]
-                        flow = _unit(
-                            model,
-                            ("processes", sub.process, "reference_product", "unit"),
-                            target.reference_product.unit,
-                        )
-                        e = add_program(keys_, amount, sub.unit, flow, proc.reference_product, 1.0)
-                        tech.append((i, proc_index[sub.process], e))
-                    else:
-                        fid = _factor_id(model, keys_, sub.factor, factors, resolutions)
-                        per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
-                        e = add_program(keys_, amount, sub.unit, per, proc.reference_product, burden)
-                        uses.append((i, add_factor(fid, per), e))
+                            e = add_program(keys_, amount, sub.unit, flow, proc.reference_product, 1.0)
+                            tech.append((i, proc_index[sub.process], e))
+                        else:
+                            fid = _factor_id(model, keys_, sub.factor, factors, resolutions)
+                            per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
+                            e = add_program(keys_, amount, sub.unit, per, proc.reference_product, burden)
+                            uses.append((i, add_factor(fid, per), e))
+                    except PcfError as exc:
+                        problems.append(exc)
     for c_index, block in enumerate(model.circularity):
         where = ("circularity", c_index)
         if block.process not in proc_index:
@@ -654,6 +694,9 @@ def compile_model(model, factors, profile="iso14067"):
             e = add_program(keys_, f"({block.mass}) * ({text})", block.unit, per, proc.reference_product, burden)
             uses.append((proc_index[block.process], add_factor(fid, per), e))
 
+    if problems:
+        problems.sort(key=lambda p: p.line or 0)
+        raise combine_errors(problems)
     for ident in ids:
         keys.append(stream_key(ident))
     ref = model.processes[model.reference_process].reference_product

@@ -244,6 +244,12 @@ def footprint(model, factors=None, gwp_set=None, profile=None):
         },
         attrs={**_provenance(cm, gwp_set), "method": "deterministic"},
     )
+    if cm.profile.electricity == "market" and cm.model.electricity_contracts:
+        # market-based is this result; the location-based total is reported beside it
+        location = cm.profile.model_copy(update={"electricity": "location", "name": cm.profile.name + "-location"})
+        other = footprint(cm.model, cm.factor_table, gwp_set=gwp_set, profile=location)
+        ds.attrs["electricity_market_based_total"] = float(ds["gwp100"].sum())
+        ds.attrs["electricity_location_based_total"] = float(other["gwp100"].sum())
     return ds
 
 
@@ -363,7 +369,8 @@ def report_categories(result):
     -------
     dict
         ``total``, ``fossil`` (fossil carbon and other GHGs), ``biogenic`` (biogenic CO2
-        emissions net of removals, and non-fossil CH4), ``dluc`` (processes marked
+        and non-fossil CH4, net) with ``biogenic_emissions`` and ``biogenic_removals``
+        (negative) by process, ``dluc`` (processes marked
         ``report_as: dluc``), ``aircraft`` (``report_as: aircraft``) and
         ``pre_characterised`` (factors published as CO2e, whose gases are not known)
         [kg CO2e per functional unit]. dLUC and aircraft emissions are also in the gas
@@ -371,6 +378,7 @@ def report_categories(result):
     """
     g = result["gwp100"]
     gases = [str(x) for x in result["gas"].values]
+    bio_values = g.sel(gas=[x for x in gases if x in BIOGENIC_GASES]).values
     bio = [x for x in gases if x in BIOGENIC_GASES]
     pre = [x for x in gases if x == "co2e"]
     fossil = [x for x in gases if x not in bio and x not in pre]
@@ -379,6 +387,8 @@ def report_categories(result):
         "total": float(g.sum()),
         "fossil": float(g.sel(gas=fossil).sum()),
         "biogenic": float(g.sel(gas=bio).sum()),
+        "biogenic_emissions": float(bio_values[bio_values > 0].sum()),
+        "biogenic_removals": float(bio_values[bio_values < 0].sum()),
         "pre_characterised": float(g.sel(gas=pre).sum()),
         "dluc": float(g.isel(process=np.flatnonzero(report_as == "dluc")).sum()),
         "aircraft": float(g.isel(process=np.flatnonzero(report_as == "aircraft")).sum()),

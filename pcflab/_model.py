@@ -20,7 +20,7 @@ from pcflab.methods import GASES, STAGES
 
 from ._errors import ModelError
 
-__all__ = ["ProductSystem", "load_model", "model_path"]
+__all__ = ["ProductSystem", "load_model", "model_path", "model_schema"]
 
 Gas = Literal[GASES]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
@@ -148,6 +148,8 @@ class Process(_Strict):
     """A unit process of the product system.
 
     ``allocation`` overrides the method profile's choice for this process's co-products;
+    ``allocation_shares`` fixes the shares explicitly (by product name, summing to one) and
+    then overrides both;
     ``report_as`` marks emissions that ISO 14067 reports separately (direct land-use change,
     aircraft); ``within_cbam`` is False for processes outside the EU CBAM boundary (e.g.
     extraction and supply of fuels).
@@ -161,6 +163,7 @@ class Process(_Strict):
     emissions: list[Emission] = []
     co_products: list[CoProduct] = []
     allocation: Literal["mass", "economic", "energy", "system_expansion"] | None = None
+    allocation_shares: dict[str, float] | None = None
     report_as: Literal["dluc", "aircraft"] | None = None
     within_cbam: bool = True
     description: str | None = None
@@ -308,7 +311,31 @@ _MESSAGES = {
 
 
 def _validation_error(exc, path, lines):
-    err = exc.errors()[0]
+    """One ModelError for every problem pydantic found (``err.problems``), led by the first."""
+    problems = [_one_error(e, path, lines) for e in exc.errors()]
+    problems.sort(key=lambda p: p.line or 0)
+    return combine_errors(problems)
+
+
+def combine_errors(problems):
+    """The first problem as the error raised, with all of them in ``.problems`` and the count
+    in the message."""
+    first = problems[0]
+    if len(problems) > 1:
+        others = "; ".join(f"line {p.line}: {p.field}: {p.message}" for p in problems[1:6])
+        more = f" ... and {len(problems) - 6} more" if len(problems) > 6 else ""
+        first = type(first)(
+            f"{first.message} (and {len(problems) - 1} more problems: {others}{more})",
+            file=first.file,
+            line=first.line,
+            field=first.field,
+            hint=first.hint,
+        )
+    first.problems = problems
+    return first
+
+
+def _one_error(err, path, lines):
     loc = tuple(k for k in err["loc"] if not (isinstance(k, str) and k.startswith(("float", "str", "function"))))
     message, hint = _MESSAGES.get(err["type"], (err["msg"], None))
     if err["type"] == "value_error":
@@ -427,3 +454,13 @@ def _check_references(model):
 def canonical_json(model):
     """The model's content as canonical JSON (for hashing and provenance)."""
     return json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
+def model_schema():
+    """JSON Schema of the model file format (``pcflab_model: 1``), from the pydantic classes."""
+    schema = ProductSystem.model_json_schema()
+    for internal in ("path", "sha256"):
+        schema["properties"].pop(internal, None)
+    schema["$id"] = "https://pcflab/schemas/model-1.json"
+    schema["title"] = "pcflab product-system model (pcflab_model: 1)"
+    return schema

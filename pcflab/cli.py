@@ -49,6 +49,11 @@ def _cmd_run(args):
     by_stage = det["gwp100"].groupby("stage").sum()
     for stage in by_stage.stage.values:
         print(f"  {stage:<26} {float(by_stage.sel(stage=stage).sum()):>12,.1f}")
+    if "electricity_location_based_total" in det.attrs:
+        print(
+            f"  electricity: market-based {det.attrs['electricity_market_based_total']:,.1f}, "
+            f"location-based {det.attrs['electricity_location_based_total']:,.1f}"
+        )
     cats = report_categories(det)
     print("  reported separately: " + ", ".join(f"{k} {v:,.1f}" for k, v in cats.items() if k != "total"))
     if args.samples:
@@ -92,6 +97,13 @@ def _run_profiles(args):
 
 def _cmd_models(args):
     import importlib.resources
+    import json
+
+    if args.schema:
+        from ._model import model_schema
+
+        print(json.dumps(model_schema(), indent=2, ensure_ascii=False))
+        return 0
 
     root = importlib.resources.files("pcflab.datasets").joinpath("models")
     for sector in sorted(p.name for p in root.iterdir() if p.is_dir()):
@@ -134,6 +146,7 @@ def build_parser():
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("models", help="list the shipped models")
+    p.add_argument("--schema", action="store_true", help="print the JSON Schema of the model format instead")
     p.set_defaults(func=_cmd_models)
 
     add_factor_commands(sub)

@@ -148,3 +148,38 @@ def test_lognormal_needs_spread(model_file, factors):
     text = SMALL_MODEL.replace("{distribution: lognormal, gsd: 1.2}", "{distribution: lognormal}")
     with pytest.raises(ModelError, match="needs 'gsd' or 'pedigree'"):
         compile_text(model_file, factors, text)
+
+
+def test_all_problems_of_a_model_are_reported_together(model_file, factors):
+    text = SMALL_MODEL.replace(
+        "      - {factor: test/electricity/grid/2023, amount: power, unit: kWh/t}\n",
+        "      - {factor: test/electricity/grid/2099, amount: power, unit: kWh/t}\n"
+        "      - {factor: test/electricity/grid/2023, amount: powr, unit: kWh/t}\n"
+        "      - {factor: test/electricity/grid/2023, amount: power, unit: kg/t}\n",
+    )
+    with pytest.raises(ModelError) as err:
+        compile_text(model_file, factors, text)
+    found = [(p.line, p.field) for p in err.value.problems]
+    assert found == [
+        (20, "processes.assembly.factors[0].factor"),
+        (21, "processes.assembly.factors[1].amount"),
+        (22, "processes.assembly.factors[2].unit"),
+    ]
+    assert "and 2 more problems" in str(err.value)
+
+
+def test_all_schema_problems_are_reported_together(model_file):
+    text = SMALL_MODEL.replace("value: 100", "value: lots").replace("stage: production", "stage: making")
+    with pytest.raises(ModelError) as err:
+        pcflab.load_model(model_file(text))
+    assert [p.field for p in err.value.problems] == ["parameters.power.value", "processes.assembly.stage"]
+
+
+def test_committed_json_schema_is_current():
+    import json
+    from pathlib import Path
+
+    from pcflab._model import model_schema
+
+    committed = json.loads((Path(__file__).parents[1] / "datasets" / "models" / "schema.json").read_text("utf-8"))
+    assert committed == model_schema(), "regenerate with: pcflab models --schema > datasets/models/schema.json"

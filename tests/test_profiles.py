@@ -152,6 +152,9 @@ def test_location_and_market_based_electricity(model_file, db):
     text = ELECTRICITY.replace("    emissions:\n      - {gas: ch4_fossil, amount: 1, unit: kg}\n", "", 1)
     assert total(model_file, db, text, "iso14067") == pytest.approx(500 * 0.6)
     assert total(model_file, db, text, "pef") == pytest.approx(500 * (0.7 * 0.6 + 0.3 * 0.03))
+    det = pcflab.footprint(pcflab.load_model(model_file(text)), db, profile="pef")
+    assert det.attrs["electricity_location_based_total"] == pytest.approx(500 * 0.6)
+    assert det.attrs["electricity_market_based_total"] == pytest.approx(500 * (0.7 * 0.6 + 0.3 * 0.03))
 
 
 def test_cbam_boundary_gases_and_gwp(model_file, db):
@@ -251,6 +254,8 @@ processes:
             "total": 5 + 7 + 27.0 + 3,
             "fossil": 8.0,
             "biogenic": 7 + 27.0,
+            "biogenic_emissions": 7 + 27.0,
+            "biogenic_removals": 0.0,
             "pre_characterised": 0.0,
             "dluc": 3.0,
             "aircraft": 0.0,
@@ -268,3 +273,39 @@ def test_compare_methods_and_command(model_file, db, capsys):
     assert main(["run", "steel/bf-bof-hot-rolled-coil", "--profiles", "all"]) == 0
     out = capsys.readouterr().out
     assert "By life-cycle stage" in out and "By gas" in out and "cbam" in out
+
+
+def test_biogenic_removals_are_reported_apart_from_emissions(model_file, db):
+    text = (
+        HEADER
+        + """
+processes:
+  make:
+    name: Make A
+    stage: production
+    reference_product: {name: A, amount: 1, unit: t}
+    inputs:
+      - {process: grow, amount: 1, unit: t}
+    emissions:
+      - {gas: co2_biogenic, amount: 4, unit: kg}
+  grow:
+    name: Growing biomass
+    stage: raw_material_acquisition
+    reference_product: {name: wood, amount: 1, unit: t}
+    emissions:
+      - {gas: co2_biogenic, amount: -10, unit: kg}
+"""
+    )
+    cats = pcflab.report_categories(pcflab.footprint(pcflab.load_model(model_file(text)), db))
+    assert (cats["biogenic"], cats["biogenic_emissions"], cats["biogenic_removals"]) == pytest.approx((-6, 4, -10))
+
+
+def test_explicit_allocation_shares(model_file, db):
+    text = COPRODUCTS.replace(
+        "    stage: production\n", "    stage: production\n    allocation_shares: {A: 0.9, B: 0.1}\n"
+    )
+    assert total(model_file, db, text, "pas2050") == pytest.approx(9.0)
+    bad = text.replace("{A: 0.9, B: 0.1}", "{A: 0.9, B: 0.2}")
+    with pytest.raises(ModelError, match="sum to one; they sum to 1.1") as err:
+        total(model_file, db, bad, "iso14067")
+    assert err.value.field == "processes.make.allocation_shares"
