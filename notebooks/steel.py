@@ -137,6 +137,19 @@ display(figure)
 plt.close(figure)
 
 # %% [markdown]
+# ## One inventory, every standard's result
+#
+# The same model under each method profile (GWP set, allocation, recycling, electricity,
+# CBAM boundary); see `datasets/models/README.md`.
+
+# %%
+methods = pcflab.compare_methods(system, factors)
+methods_table = methods[["gwp_set", "allocation", "recycling", "electricity", "total"]].copy()
+methods_table["total"] = methods_table["total"].map(lambda v: f"{v:,.1f}")
+methods_table = methods_table.rename(columns={"total": "kg CO2e"})
+display(HTML(methods_table.to_html(classes="pcf-table", border=0)))
+
+# %% [markdown]
 # ## Data and provenance
 
 # %%
@@ -198,6 +211,7 @@ summary = {
     "deterministic_total": det_total,
     "deterministic_by_stage": {s: float(v) for s, v in by_stage.items()},
     "monte_carlo": stats,
+    "method_profiles": {name: float(v) for name, v in methods["total"].items()},
     "provenance": provenance,
 }
 _ = (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
