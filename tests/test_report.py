@@ -36,6 +36,7 @@ def test_report_numbers_equal_the_library(report):
     for key in ("mean", "median", "lower", "upper", "sd"):
         assert summary["monte_carlo"][key] == stats[key], key
     assert summary["provenance"]["seed"] == SEED and summary["provenance"]["n_samples"] == SAMPLES
+    assert summary["method_profiles"] == pcflab.compare_methods(MODEL)["total"].to_dict()
     html = report.read_text(encoding="utf-8")
     assert f"{float(det['gwp100'].sum()):,.1f} kg CO2e per functional unit" in html
     assert f"{stats['mean']:,.1f} kg CO2e" in html
