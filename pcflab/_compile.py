@@ -526,7 +526,6 @@ def compile_model(model, factors, profile="iso14067"):
     stack_size = 1
 
     def add_program(keys_, amount, amount_unit, flow_unit, ref_product, multiplier=1.0):
-        nonlocal stack_size
         try:
             formula = parse_formula(amount)
         except ValueError as exc:
@@ -542,23 +541,16 @@ def compile_model(model, factors, profile="iso14067"):
                     "declare it under 'parameters:'" + known,
                 )
         scale = multiplier * _exchange_scale(model, keys_, formula, amount_unit, flow_unit, ref_product, nominal_si)
-        prog_start.append(len(ops))
-        for op, arg in formula.program:
-            if op == kernel.CONST:
-                ops.append((op, len(consts)))
-                consts.append(arg)
-            elif op == kernel.PARAM:
-                ops.append((op, par_index[arg]))
-            else:
-                ops.append((op, 0))
-        prog_stop.append(len(ops))
+        start, stop = emit(formula)
+        prog_start.append(start)
+        prog_stop.append(stop)
         ex_scale.append(scale)
-        stack_size = max(stack_size, formula.depth)
         return len(prog_start) - 1
 
-    for name, formula in derived:
-        derived_param.append(par_index[name])
-        derived_start.append(len(ops))
+    def emit(formula):
+        """Append a formula's program to the model's instruction array; its (start, stop)."""
+        nonlocal stack_size
+        start = len(ops)
         for op, arg in formula.program:
             if op == kernel.CONST:
                 ops.append((op, len(consts)))
@@ -567,8 +559,14 @@ def compile_model(model, factors, profile="iso14067"):
                 ops.append((op, par_index[arg]))
             else:
                 ops.append((op, 0))
-        derived_stop.append(len(ops))
         stack_size = max(stack_size, formula.depth)
+        return start, len(ops)
+
+    for name, formula in derived:
+        start, stop = emit(formula)
+        derived_param.append(par_index[name])
+        derived_start.append(start)
+        derived_stop.append(stop)
 
     kg = ureg.kilogram
 

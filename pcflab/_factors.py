@@ -291,19 +291,9 @@ class FactorDB:
                     if dq.min() > 0 and not ds["dqr_derived"].values[i, j]
                     else "",
                 }
-                for k in (
-                    "name_en",
-                    "name_zh",
-                    "gwp_set",
-                    "source",
-                    "publisher",
-                    "url",
-                    "tag",
-                    "traceability",
-                    "certificate",
-                    "notes",
-                ):
-                    row[k] = str(ds[k].values[i, j])
+                for k in _STRING_VARS:
+                    if k != "published_unit":
+                        row[k] = str(ds[k].values[i, j])
                 out.append({c: row[c] for c in COLUMNS})
         return out
 
