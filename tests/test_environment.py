@@ -10,11 +10,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _requirements(items):
+    """name -> lower bound; an extra that names a package (dask[distributed]) counts as that
+    package, which is how conda-forge splits it."""
     out = {}
     for item in items:
-        m = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*(>=\s*[0-9][^,;\s]*)?\s*", item)
+        m = re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)(\[[A-Za-z0-9_,\-]+\])?\s*(>=\s*[0-9][^,;\s]*)?\s*", item)
         assert m, f"cannot read requirement {item!r}"
-        out[m.group(1).lower().replace("_", "-")] = (m.group(2) or "").replace(" ", "")
+        bound = (m.group(3) or "").replace(" ", "")
+        names = [m.group(1)] + (m.group(2)[1:-1].split(",") if m.group(2) else [])
+        for name in names:
+            out[name.lower().replace("_", "-")] = bound
     return out
 
 
