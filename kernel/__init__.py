@@ -30,7 +30,21 @@ def _kernel_cache_dir():
 _previous_cache_dir = _numba_config.CACHE_DIR
 _numba_config.CACHE_DIR = _kernel_cache_dir()  # read by numba when each kernel below is decorated
 
-from ._distributions import FIXED, LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, inverse_cdf
+from ._distributions import (
+    BETA,
+    DISCRETE,
+    FIXED,
+    LOGNORMAL,
+    NORMAL,
+    PERT,
+    TRIANGULAR,
+    TRUNCNORMAL,
+    UNIFORM,
+    betainc,
+    betaincinv,
+    inverse_cdf,
+    inverse_cdf_full,
+)
 from ._formula import (
     ADD,
     AND,
@@ -56,6 +70,7 @@ from ._formula import (
 )
 from ._normal import ndtri
 from ._philox import philox4x64, uniform01
+from ._sampling import SAMPLERS, feistel_permute, sample_parameters, spearman_to_pearson
 from ._solve import lu_solve_inplace
 from ._system import (
     STATUS_NONFINITE,
@@ -66,7 +81,6 @@ from ._system import (
     evaluate_by_process,
     evaluate_by_stage,
     exchange_amounts,
-    sample_parameters,
     scaling_vector,
 )
 
@@ -74,6 +88,16 @@ _numba_config.CACHE_DIR = _previous_cache_dir
 
 __all__ = [
     "ADD",
+    "BETA",
+    "DISCRETE",
+    "PERT",
+    "SAMPLERS",
+    "TRUNCNORMAL",
+    "betainc",
+    "betaincinv",
+    "feistel_permute",
+    "inverse_cdf_full",
+    "spearman_to_pearson",
     "AND",
     "CONST",
     "DIV",

@@ -21,9 +21,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from ._distributions import FIXED, inverse_cdf
 from ._formula import run_program
-from ._philox import uniform01
 from ._solve import SOLVED, lu_solve_inplace
 
 __all__ = [
@@ -35,7 +33,6 @@ __all__ = [
     "evaluate_by_process",
     "evaluate_by_stage",
     "exchange_amounts",
-    "sample_parameters",
     "scaling_vector",
 ]
 
@@ -232,48 +229,9 @@ def _evaluate_by_stage(theta, sys, out, status):
             out[j, :, :] = np.nan
 
 
-@nb.njit(cache=True, error_model="numpy", parallel=True)
-def _sample_parameters(seed, first_sample, kinds, p1, p2, p3, keys, out):
-    n, n_par = out.shape
-    for j in nb.prange(n):
-        sample = np.uint64(first_sample + j)
-        for p in range(n_par):
-            if kinds[p] == FIXED:
-                out[j, p] = p1[p]
-            else:
-                u = uniform01(seed, sample, keys[p])
-                out[j, p] = inverse_cdf(kinds[p], p1[p], p2[p], p3[p], u)
-
-
 # ---------------------------------------------------------------------------------------
 # Section 2: Python wrappers
 # ---------------------------------------------------------------------------------------
-
-
-def sample_parameters(seed, first_sample, n_samples, kinds, p1, p2, p3, keys):
-    """Draw parameter vectors for samples ``first_sample .. first_sample + n - 1``.
-
-    Parameters
-    ----------
-    seed : int
-        Seed of the run (0 <= seed < 2**64).
-    first_sample : int
-        Global index of the first sample of this chunk.
-    n_samples : int
-        Number of samples in the chunk.
-    kinds, p1, p2, p3 : arrays
-        Distribution codes and parameters, one per uncertain quantity.
-    keys : uint64 array
-        Random-stream key of each quantity.
-
-    Returns
-    -------
-    numpy.ndarray, shape (n_samples, n_parameters)
-        Parameter values, in the units of ``p1``.
-    """
-    out = np.empty((int(n_samples), len(kinds)))
-    _sample_parameters(np.uint64(seed), np.int64(first_sample), kinds, p1, p2, p3, keys.astype(np.uint64), out)
-    return out
 
 
 def evaluate_by_stage(system, theta):
