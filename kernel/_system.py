@@ -129,10 +129,12 @@ def _amounts(theta, sys, stack, amount):
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _solve_scaling(sys, amount, s):
-    """Block-triangular solve of ``A s = f``; returns a status code."""
+def _solve_scaling(sys, amount, s, rhs, m, x):
+    """Block-triangular solve of ``A s = f``; ``rhs``, ``m``, ``x`` are scratch space
+    (``m`` at least max-block-size squared); returns a status code."""
     n = s.shape[0]
-    rhs = np.zeros(n)
+    for i in range(n):
+        rhs[i] = 0.0
     rhs[sys.reference_process] = sys.demand
     n_blocks = sys.block_ptr.shape[0] - 1
     for b in range(n_blocks):
@@ -151,30 +153,32 @@ def _solve_scaling(sys, amount, s):
                 return STATUS_NONPRODUCTIVE
             s[p] = rhs[p] / diag
         else:
-            m = np.zeros((k, k))
-            x = np.empty(k)
+            mk = m[:k, :k]
+            xk = x[:k]
             for i in range(k):
-                m[i, i] = 1.0
-                x[i] = rhs[sys.order[lo + i]]
+                for c in range(k):
+                    mk[i, c] = 0.0
+                mk[i, i] = 1.0
+                xk[i] = rhs[sys.order[lo + i]]
             for i in range(k):
                 c = sys.order[lo + i]
                 for lk in range(sys.link_ptr[c], sys.link_ptr[c + 1]):
                     q = sys.link_supplier[lk]
                     if sys.block_of[q] == b:
-                        m[sys.local_index[q], i] -= amount[sys.link_exchange[lk]]
+                        mk[sys.local_index[q], i] -= amount[sys.link_exchange[lk]]
             nonneg = True
             for i in range(k):
-                if x[i] < 0.0:
+                if xk[i] < 0.0:
                     nonneg = False
-            if lu_solve_inplace(m, x) != SOLVED:
+            if lu_solve_inplace(mk, xk) != SOLVED:
                 return STATUS_SINGULAR
             scale = 0.0
             for i in range(k):
-                scale = max(scale, abs(x[i]))
+                scale = max(scale, abs(xk[i]))
             for i in range(k):
-                if nonneg and x[i] < -1e-12 * scale:
+                if nonneg and xk[i] < -1e-12 * scale:
                     return STATUS_NONPRODUCTIVE
-                s[sys.order[lo + i]] = x[i]
+                s[sys.order[lo + i]] = xk[i]
         for i in range(lo, hi):
             c = sys.order[i]
             for lk in range(sys.link_ptr[c], sys.link_ptr[c + 1]):
@@ -185,11 +189,19 @@ def _solve_scaling(sys, amount, s):
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _process_gas(theta, sys, stack, amount, s, out):
+def _max_block(sys):
+    k = 1
+    for b in range(sys.block_ptr.shape[0] - 1):
+        k = max(k, sys.block_ptr[b + 1] - sys.block_ptr[b])
+    return k
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _process_gas(theta, sys, stack, amount, s, rhs, m, x, out):
     """Gas amounts per process for one parameter vector; returns a status code."""
     if not _amounts(theta, sys, stack, amount):
         return STATUS_NONFINITE
-    status = _solve_scaling(sys, amount, s)
+    status = _solve_scaling(sys, amount, s, rhs, m, x)
     if status != STATUS_OK:
         return status
     out[:, :] = 0.0
@@ -208,25 +220,36 @@ def _process_gas(theta, sys, stack, amount, s, out):
     return STATUS_OK
 
 
+_BLOCK = 64  # samples per parallel work item: scratch space is allocated once per block
+
+
 @nb.njit(cache=True, error_model="numpy", parallel=True)
-def _evaluate_by_stage(theta, sys, out, status):
+def _evaluate_by_stage(theta, sys, weights, out, status):
+    n = theta.shape[0]
     n_proc = sys.stage_of.shape[0]
     n_ex = sys.prog_start.shape[0]
-    for j in nb.prange(theta.shape[0]):
+    kmax = _max_block(sys)
+    n_blocks = (n + _BLOCK - 1) // _BLOCK
+    for blk in nb.prange(n_blocks):
         stack = np.empty(sys.stack_size)
         amount = np.empty(n_ex)
         s = np.empty(n_proc)
+        rhs = np.empty(n_proc)
+        m = np.empty((kmax, kmax))
+        x = np.empty(kmax)
         pg = np.empty((n_proc, sys.n_gas))
-        row = theta[j].copy()
-        st = _process_gas(row, sys, stack, amount, s, pg)
-        status[j] = st
-        out[j, :, :] = 0.0
-        if st == STATUS_OK:
-            for i in range(n_proc):
-                for g in range(sys.n_gas):
-                    out[j, sys.stage_of[i], g] += pg[i, g]
-        else:
-            out[j, :, :] = np.nan
+        row = np.empty(theta.shape[1])
+        for j in range(blk * _BLOCK, min(n, (blk + 1) * _BLOCK)):
+            row[:] = theta[j]
+            st = _process_gas(row, sys, stack, amount, s, rhs, m, x, pg)
+            status[j] = st
+            out[j, :, :] = 0.0
+            if st == STATUS_OK:
+                for i in range(n_proc):
+                    for g in range(sys.n_gas):
+                        out[j, sys.stage_of[i], g] += pg[i, g] * weights[g]
+            else:
+                out[j, :, :] = np.nan
 
 
 # ---------------------------------------------------------------------------------------
@@ -234,7 +257,7 @@ def _evaluate_by_stage(theta, sys, out, status):
 # ---------------------------------------------------------------------------------------
 
 
-def evaluate_by_stage(system, theta):
+def evaluate_by_stage(system, theta, weights=None):
     """Gas amounts by life-cycle stage for each parameter vector.
 
     Parameters
@@ -243,18 +266,22 @@ def evaluate_by_stage(system, theta):
         The compiled product system.
     theta : float64 array, shape (n_samples, n_parameters)
         Parameter vectors (derived parameters are recomputed from the others).
+    weights : float64 array, shape (n_gas,), optional
+        Characterisation factors per gas (GWP100); 1 by default (gas masses).
 
     Returns
     -------
     out : numpy.ndarray, shape (n_samples, n_stage, n_gas)
-        Gas emitted per functional unit [kg]; NaN where the sample failed.
+        Gas emitted per functional unit times ``weights`` [kg, or kg CO2e]; NaN where the
+        sample failed.
     status : numpy.ndarray of int8, shape (n_samples,)
         STATUS_OK or the reason a sample failed.
     """
     theta = np.ascontiguousarray(theta, dtype=np.float64)
     out = np.empty((theta.shape[0], system.n_stage, system.n_gas))
     status = np.empty(theta.shape[0], dtype=np.int8)
-    _evaluate_by_stage(theta, system, out, status)
+    weights = np.ones(system.n_gas) if weights is None else np.ascontiguousarray(weights, dtype=np.float64)
+    _evaluate_by_stage(theta, system, weights, out, status)
     return out, status
 
 
@@ -264,7 +291,9 @@ def _one(system, theta):
     out = np.empty((n_proc, system.n_gas))
     s = np.zeros(n_proc)
     amount = np.empty(system.prog_start.shape[0])
-    status = _process_gas(theta, system, np.empty(system.stack_size), amount, s, out)
+    kmax = int(_max_block(system))
+    status = _process_gas(theta, system, np.empty(system.stack_size), amount, s, np.empty(n_proc),
+                          np.empty((kmax, kmax)), np.empty(kmax), out)
     return out, s, int(status)
 
 

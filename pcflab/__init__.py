@@ -12,10 +12,11 @@ The public API:
 from ._compile import compile_model
 from ._errors import PcfError
 from ._factors import load_factors
-from ._footprint import compare_methods, footprint, report_categories, simulate, summary
+from ._footprint import compare_methods, footprint, report_categories
 from ._model import load_model
 from ._plots import plot_histogram, plot_stages
 from ._report import ReportParameters, run_report
+from ._simulate import evaluate, simulate, simulate_until, standard_errors, summary
 from ._version import __version__
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "__version__",
     "compare_methods",
     "compile_model",
+    "evaluate",
     "footprint",
     "load_factors",
     "load_model",
@@ -32,5 +34,7 @@ __all__ = [
     "report_categories",
     "run_report",
     "simulate",
+    "simulate_until",
+    "standard_errors",
     "summary",
 ]

@@ -7,6 +7,7 @@ unit, the factor's reference unit, or kg of gas).
 """
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -98,6 +99,9 @@ class CompiledModel:
     p1: np.ndarray
     p2: np.ndarray
     p3: np.ndarray
+    p4: np.ndarray
+    table: np.ndarray
+    correlation: object
     keys: np.ndarray
     processes: list
     process_stage: list
@@ -120,46 +124,111 @@ def _unit(model, keys, text):
 
 
 def _parameter_distribution(model, name, par):
-    """(kind, p1, p2, p3) in SI base units for one model parameter."""
+    """(kind, p1, p2, p3, p4, table) in SI base units for one model parameter."""
     keys = ("parameters", name)
     unit = _unit(model, keys + ("unit",), par.unit)
-    q = ureg.Quantity(par.value, unit)
-    base = q.to_base_units()
-    factor = base.magnitude / par.value if par.value != 0 else ureg.Quantity(1.0, unit).to_base_units().magnitude
+    base = ureg.Quantity(par.value, unit).to_base_units()
+    factor = ureg.Quantity(1.0, unit).to_base_units().magnitude
+    v = base.magnitude
     u = par.uncertainty
     if u is None:
-        return kernel.FIXED, base.magnitude, 0.0, 0.0
+        return kernel.FIXED, v, 0.0, 0.0, 0.0, ()
     where = keys + ("uncertainty",)
+
+    def need(*fields):
+        missing = [f for f in fields if getattr(u, f) is None]
+        if missing:
+            raise model.error(f"a {u.distribution} distribution needs {', '.join(missing)}", where,
+                              f"add {', '.join(f + ':' for f in missing)} (in the parameter's unit)")
+
+    def bounds():
+        need("min", "max")
+        if not u.min < u.max:
+            raise model.error(f"min ({u.min}) must be below max ({u.max})", where, "swap or correct min and max")
+
     if u.distribution == "lognormal":
         if par.value <= 0:
-            raise model.error(
-                f"a lognormal parameter needs a positive value, got {par.value}",
-                keys + ("value",),
-                "use a normal distribution for values that can be <= 0",
-            )
+            raise model.error(f"a lognormal parameter needs a positive value, got {par.value}", keys + ("value",),
+                              "use a normal distribution for values that can be <= 0")
         if u.gsd is not None:
-            gsd = u.gsd
-        elif u.pedigree is not None:
+            return kernel.LOGNORMAL, v, u.gsd, 0.0, 0.0, ()
+        if u.pedigree is not None:
             try:
                 gsd = gsd_from_pedigree(parse_pedigree(u.pedigree), u.basic_uncertainty or 1.05)
             except ValueError as exc:
                 raise model.error(str(exc), where + ("pedigree",), "write five scores like 2;3;1;2;3") from None
-        else:
-            raise model.error(
-                "a lognormal needs 'gsd' or 'pedigree'", where, "add gsd: 1.1 (geometric SD) or pedigree: R;C;T;G;Tech"
-            )
-        return kernel.LOGNORMAL, base.magnitude, gsd, 0.0
+            return kernel.LOGNORMAL, v, gsd, 0.0, 0.0, ()
+        if u.sd is not None:  # value = arithmetic mean, sd = arithmetic SD
+            s2 = math.log1p((u.sd / par.value) ** 2)
+            return kernel.LOGNORMAL, v * math.exp(-s2 / 2), math.exp(math.sqrt(s2)), 0.0, 0.0, ()
+        raise model.error("a lognormal needs 'gsd', 'pedigree' or 'sd'", where,
+                          "add gsd: 1.1 (geometric SD), pedigree: R;C;T;G;Tech, or sd: (arithmetic SD)")
     if u.distribution == "normal":
-        if u.sd is None:
-            raise model.error("a normal needs 'sd'", where, "add sd: in the parameter's unit")
-        return kernel.NORMAL, base.magnitude, u.sd * factor, 0.0
-    if u.min is None or u.max is None or not u.min < u.max:
-        raise model.error(f"a {u.distribution} needs min < max", where, "add min: and max: in the parameter's unit")
+        need("sd")
+        return kernel.NORMAL, v, u.sd * factor, 0.0, 0.0, ()
+    if u.distribution == "truncnormal":
+        need("sd")
+        bounds()
+        return kernel.TRUNCNORMAL, v, u.sd * factor, u.min * factor, u.max * factor, ()
     if u.distribution == "uniform":
-        return kernel.UNIFORM, u.min * factor, u.max * factor, 0.0
-    if not u.min <= par.value <= u.max:
-        raise model.error("the value (the mode) must lie between min and max", where, "check min, value and max")
-    return kernel.TRIANGULAR, u.min * factor, base.magnitude, u.max * factor
+        bounds()
+        return kernel.UNIFORM, u.min * factor, u.max * factor, 0.0, 0.0, ()
+    if u.distribution in ("triangular", "pert"):
+        bounds()
+        if not u.min <= par.value <= u.max:
+            raise model.error(f"the value (the mode, {par.value}) must lie between min ({u.min}) and max ({u.max})",
+                              where, "check min, value and max")
+        kind = kernel.TRIANGULAR if u.distribution == "triangular" else kernel.PERT
+        return kind, u.min * factor, v, u.max * factor, 0.0, ()
+    if u.distribution == "beta":
+        need("alpha", "beta")
+        bounds()
+        return kernel.BETA, u.alpha, u.beta, u.min * factor, u.max * factor, ()
+    # discrete
+    need("values", "probabilities")
+    values, probs = list(u.values), list(u.probabilities)
+    if len(values) != len(probs) or not values:
+        raise model.error("values and probabilities must be lists of the same, non-zero length", where,
+                          "give one probability per value")
+    if any(p < 0 for p in probs) or abs(sum(probs) - 1.0) > 1e-9:
+        raise model.error(f"probabilities must be >= 0 and sum to one; they sum to {sum(probs):.6g}", where,
+                          "correct the probabilities")
+    cumulative = list(np.cumsum(probs))
+    cumulative[-1] = 1.0
+    return kernel.DISCRETE, 0.0, float(len(values)), 0.0, 0.0, tuple([x * factor for x in values] + cumulative)
+
+
+def _correlation(model, par_index, kinds):
+    """(columns, Cholesky factor) of the Gaussian copula for declared rank correlations."""
+    if not model.correlations:
+        return None
+    names = []
+    for c in model.correlations:
+        for n in c.parameters:
+            if n not in names:
+                names.append(n)
+    for k, c in enumerate(model.correlations):
+        for n in c.parameters:
+            where = ("correlations", k, "parameters")
+            if n not in par_index:
+                raise model.error(f"unknown parameter {n!r} in a correlation", where, "name two model parameters")
+            if kinds[par_index[n]] == kernel.FIXED:
+                raise model.error(f"parameter {n!r} has no uncertainty to correlate", where,
+                                  "give it an uncertainty, or remove the correlation")
+        if c.parameters[0] == c.parameters[1]:
+            raise model.error("a parameter cannot be correlated with itself", ("correlations", k, "parameters"),
+                              "name two different parameters")
+    m = np.eye(len(names))
+    for c in model.correlations:
+        a, b = names.index(c.parameters[0]), names.index(c.parameters[1])
+        m[a, b] = m[b, a] = float(kernel.spearman_to_pearson(c.spearman))
+    try:
+        chol = np.linalg.cholesky(m)
+    except np.linalg.LinAlgError:
+        raise model.error("the declared rank correlations are not consistent (their matrix is not positive "
+                          "definite)", ("correlations",), "weaken the correlations or remove one of a "
+                          "contradictory set") from None
+    return np.array([par_index[n] for n in names], dtype=np.int64), chol
 
 
 def _derived_order(model):
@@ -477,7 +546,7 @@ def compile_model(model, factors, profile="iso14067"):
     """
     pnames = list(model.parameters)
     par_index = {n: i for i, n in enumerate(pnames)}
-    ids, units, kinds, p1, p2, p3, keys, nominal = [], [], [], [], [], [], [], []
+    ids, units, kinds, p1, p2, p3, p4, keys, nominal, table = [], [], [], [], [], [], [], [], [], []
     nominal_si = {}
     derived = _derived_order(model)
     for name in pnames:
@@ -486,16 +555,20 @@ def compile_model(model, factors, profile="iso14067"):
         if par.formula is not None:  # filled in below, once its inputs are known
             units.append("")
             kinds.append(kernel.FIXED)
-            for lst in (p1, p2, p3, nominal):
+            for lst in (p1, p2, p3, p4, nominal):
                 lst.append(0.0)
             continue
-        kind, a, b, c = _parameter_distribution(model, name, par)
+        kind, a, b, c, d, entries = _parameter_distribution(model, name, par)
+        if kind == kernel.DISCRETE:
+            a = float(len(table))  # start of this parameter's entries in the table
+            table.extend(entries)
         base = ureg.Quantity(par.value, _unit(model, ("parameters", name, "unit"), par.unit)).to_base_units()
         units.append(f"{base.units:~}" or "1")
         kinds.append(kind)
         p1.append(a)
         p2.append(b)
         p3.append(c)
+        p4.append(d)
         nominal.append(base.magnitude)
         nominal_si[name] = base
     for name, formula in derived:
@@ -585,6 +658,7 @@ def compile_model(model, factors, profile="iso14067"):
             p1.append(value)
             p2.append(gsd)
             p3.append(0.0)
+            p4.append(0.0)
             nominal.append(value)
         row_stop.append(len(row_param))
         return len(factor_order) - 1
@@ -766,6 +840,9 @@ def compile_model(model, factors, profile="iso14067"):
         p1=arr(p1, np.float64),
         p2=arr(p2, np.float64),
         p3=arr(p3, np.float64),
+        p4=arr(p4, np.float64),
+        table=arr(table, np.float64),
+        correlation=_correlation(model, par_index, kinds),
         keys=arr(keys, np.uint64),
         processes=processes,
         process_stage=[p.stage for p in model.processes.values()],

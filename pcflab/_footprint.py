@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import math
 import platform
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import numpy as np
 import xarray as xr
 
 from pcflab import kernel
-from pcflab.methods import GASES, PROFILES, STAGES, get_profile, gwp100_vector, summarize
+from pcflab.methods import GASES, PROFILES, STAGES, get_profile, gwp100_vector
 
 from ._compile import CompiledModel, compile_model
 from ._errors import PcfError, SystemSolveError
@@ -25,8 +24,6 @@ __all__ = [
     "footprint",
     "prepare",
     "report_categories",
-    "simulate",
-    "summary",
 ]
 
 
@@ -251,106 +248,6 @@ def footprint(model, factors=None, gwp_set=None, profile=None):
         ds.attrs["electricity_market_based_total"] = float(ds["gwp100"].sum())
         ds.attrs["electricity_location_based_total"] = float(other["gwp100"].sum())
     return ds
-
-
-def simulate(
-    model, n_samples=10_000, seed=42, factors=None, gwp_set=None, chunk_size=65_536, progress=False, profile=None
-):
-    """Monte Carlo simulation of the footprint.
-
-    Every random number is a pure function of (seed, sample index, id of the uncertain
-    quantity), so results do not depend on chunk size or thread count.
-
-    Parameters
-    ----------
-    model : str, Path, ProductSystem or CompiledModel
-        The product system.
-    n_samples : int
-        Number of Monte Carlo samples.
-    seed : int
-        Seed (0 <= seed < 2**64).
-    factors : str, Path or FactorDB, optional
-        Factor database (the shipped one by default).
-    gwp_set : {"AR4", "AR5", "AR6"}, optional
-        GWP100 values used to characterise the gases (the profile's by default).
-    chunk_size : int
-        Samples evaluated per chunk (bounds memory; does not change results).
-    progress : bool
-        Show a progress bar (tqdm).
-    profile : str or MethodProfile, optional
-        Method profile (``iso14067`` by default).
-
-    Returns
-    -------
-    xarray.Dataset
-        ``gwp100`` (sample, stage, gas) [kg CO2e per functional unit] and ``total``
-        (sample) [kg CO2e per functional unit]; provenance (seed, sample count,
-        sampler, hashes, versions) in ``attrs``.
-    """
-    n_samples = int(n_samples)
-    if n_samples < 1:
-        raise ValueError(f"n_samples must be at least 1, got {n_samples}")
-    if not 0 <= int(seed) < 2**64:
-        raise ValueError(f"seed must be an integer in [0, 2**64), got {seed}")
-    if int(chunk_size) < 1:
-        raise ValueError("chunk_size must be at least 1")
-    cm = prepare(model, factors, profile)
-    gwp_set = gwp_set or cm.profile.gwp_set
-    gwp = _weights(cm, gwp_set)
-    cube = np.empty((n_samples, len(STAGES), len(GASES)))
-    starts = range(0, n_samples, int(chunk_size))
-    if progress:
-        from tqdm.auto import tqdm
-
-        starts = tqdm(starts, total=math.ceil(n_samples / chunk_size), desc="Monte Carlo", unit="chunk")
-    for start in starts:
-        n = min(int(chunk_size), n_samples - start)
-        theta = kernel.sample_parameters(seed, start, n, cm.kinds, cm.p1, cm.p2, cm.p3, cm.keys)
-        out, status = kernel.evaluate_by_stage(cm.system, theta)
-        bad = np.flatnonzero(status != kernel.STATUS_OK)
-        if bad.size:
-            _raise_status(cm, int(status[bad[0]]), f"in {bad.size} of {n} samples (first: sample {start + bad[0]})")
-        cube[start : start + n] = out * gwp
-    ds = xr.Dataset(
-        {
-            "gwp100": (
-                ("sample", "stage", "gas"),
-                cube,
-                {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"},
-            )
-        },
-        coords={"sample": np.arange(n_samples), "stage": list(STAGES), "gas": list(GASES)},
-        attrs={
-            **_provenance(cm, gwp_set),
-            "method": "monte carlo",
-            "seed": int(seed),
-            "n_samples": n_samples,
-            "sampler": "random (Philox4x64-10 counter-based)",
-            "n_uncertain": int(np.count_nonzero(cm.kinds != kernel.FIXED)),
-        },
-    )
-    ds["total"] = ds["gwp100"].sum(("stage", "gas"))
-    ds["total"].attrs.update(units="kg CO2e", long_name="carbon footprint per functional unit")
-    return ds
-
-
-def summary(result, interval=0.95):
-    """Statistics of a Monte Carlo result's total footprint.
-
-    Parameters
-    ----------
-    result : xarray.Dataset
-        Output of ``simulate``.
-    interval : float
-        Central interval probability.
-
-    Returns
-    -------
-    dict
-        ``mean``, ``sd``, ``median``, ``lower``, ``upper`` [kg CO2e per functional
-        unit], ``n`` and ``interval``.
-    """
-    return summarize(result["total"].values, interval)
 
 
 #: Gases counted as biogenic in the ISO 14067 separate reporting.

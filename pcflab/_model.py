@@ -34,19 +34,26 @@ class _Strict(BaseModel):
 class Uncertainty(_Strict):
     """Uncertainty of a parameter, in the parameter's unit.
 
-    ``lognormal`` needs ``gsd`` (the parameter's ``value`` is the median) or
-    ``pedigree`` scores with a ``basic_uncertainty`` factor; ``normal`` needs ``sd``;
-    ``uniform`` needs ``min`` and ``max``; ``triangular`` needs ``min`` and ``max`` (the
-    ``value`` is the mode).
+    ``lognormal`` needs ``gsd`` (the parameter's ``value`` is the median), or ``pedigree``
+    scores with a ``basic_uncertainty`` factor, or ``sd`` (then ``value`` is the arithmetic
+    mean and ``sd`` the arithmetic standard deviation); ``normal`` needs ``sd``;
+    ``truncnormal`` needs ``sd``, ``min`` and ``max`` (``value`` is the mean of the parent
+    normal); ``uniform`` needs ``min`` and ``max``; ``triangular`` and ``pert`` need ``min``
+    and ``max`` (``value`` is the mode); ``beta`` needs ``alpha``, ``beta``, ``min`` and
+    ``max``; ``discrete`` needs ``values`` and their ``probabilities`` (summing to one).
     """
 
-    distribution: Literal["lognormal", "normal", "uniform", "triangular"]
-    gsd: float | None = Field(None, gt=1.0)
+    distribution: Literal["lognormal", "normal", "truncnormal", "uniform", "triangular", "pert", "beta", "discrete"]
+    gsd: float | None = Field(None, ge=1.0)
     pedigree: str | None = None
     basic_uncertainty: float | None = Field(None, ge=1.0)
     sd: float | None = Field(None, gt=0.0)
     min: float | None = None
     max: float | None = None
+    alpha: float | None = Field(None, gt=0.0)
+    beta: float | None = Field(None, gt=0.0)
+    values: list[float] | None = None
+    probabilities: list[float] | None = None
     source: str | None = None
 
 
@@ -197,6 +204,14 @@ class Circularity(_Strict):
     source: str | None = None
 
 
+class Correlation(_Strict):
+    """Rank (Spearman) correlation between two uncertain parameters of the model."""
+
+    parameters: tuple[str, str]
+    spearman: float = Field(ge=-1.0, le=1.0)
+    source: str | None = None
+
+
 class ElectricityContract(_Strict):
     """Green electricity claimed for the product system (market-based accounting).
 
@@ -244,6 +259,7 @@ class ProductSystem(_Strict):
     parameters: dict[str, Parameter] = {}
     processes: dict[str, Process]
     circularity: list[Circularity] = []
+    correlations: list[Correlation] = []
     electricity_contracts: list[ElectricityContract] = []
     path: str = Field("", exclude=True)
     sha256: str = Field("", exclude=True)

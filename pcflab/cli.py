@@ -32,7 +32,8 @@ def _cmd_report(args):
 
 
 def _cmd_run(args):
-    from ._footprint import footprint, prepare, report_categories, simulate, summary
+    from ._footprint import footprint, prepare, report_categories
+    from ._simulate import simulate, summary
 
     if args.profiles:
         return _run_profiles(args)

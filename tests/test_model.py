@@ -146,7 +146,7 @@ def test_formula_result_in_wrong_unit(model_file, factors):
 
 def test_lognormal_needs_spread(model_file, factors):
     text = SMALL_MODEL.replace("{distribution: lognormal, gsd: 1.2}", "{distribution: lognormal}")
-    with pytest.raises(ModelError, match="needs 'gsd' or 'pedigree'"):
+    with pytest.raises(ModelError, match="needs 'gsd', 'pedigree' or 'sd'"):
         compile_text(model_file, factors, text)
 
 
