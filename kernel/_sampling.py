@@ -146,8 +146,21 @@ def _sobol(seed, first, n, keys):
     return np.clip(out, 2.0**-53, 1.0 - 2.0**-53)
 
 
-def sample_parameters(seed, first_sample, n_samples, kinds, p1, p2, p3, keys, p4=None, table=None,
-                      sampler="random", n_total=None, correlation=None):
+def sample_parameters(
+    seed,
+    first_sample,
+    n_samples,
+    kinds,
+    p1,
+    p2,
+    p3,
+    keys,
+    p4=None,
+    table=None,
+    sampler="random",
+    n_total=None,
+    correlation=None,
+):
     """Draw parameter vectors for samples ``first_sample .. first_sample + n - 1``.
 
     Parameters
@@ -198,6 +211,14 @@ def sample_parameters(seed, first_sample, n_samples, kinds, p1, p2, p3, keys, p4
         columns, chol = correlation
         _copula(u, np.asarray(columns, dtype=np.int64), np.asarray(chol, dtype=np.float64))
     out = np.empty((n, k))
-    _transform(u, kinds, np.asarray(p1, dtype=np.float64), np.asarray(p2, dtype=np.float64),
-               np.asarray(p3, dtype=np.float64), p4, table, out)
+    _transform(
+        u,
+        kinds,
+        np.asarray(p1, dtype=np.float64),
+        np.asarray(p2, dtype=np.float64),
+        np.asarray(p3, dtype=np.float64),
+        p4,
+        table,
+        out,
+    )
     return out

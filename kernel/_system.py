@@ -292,8 +292,17 @@ def _one(system, theta):
     s = np.zeros(n_proc)
     amount = np.empty(system.prog_start.shape[0])
     kmax = int(_max_block(system))
-    status = _process_gas(theta, system, np.empty(system.stack_size), amount, s, np.empty(n_proc),
-                          np.empty((kmax, kmax)), np.empty(kmax), out)
+    status = _process_gas(
+        theta,
+        system,
+        np.empty(system.stack_size),
+        amount,
+        s,
+        np.empty(n_proc),
+        np.empty((kmax, kmax)),
+        np.empty(kmax),
+        out,
+    )
     return out, s, int(status)
 
 

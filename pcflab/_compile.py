@@ -138,8 +138,11 @@ def _parameter_distribution(model, name, par):
     def need(*fields):
         missing = [f for f in fields if getattr(u, f) is None]
         if missing:
-            raise model.error(f"a {u.distribution} distribution needs {', '.join(missing)}", where,
-                              f"add {', '.join(f + ':' for f in missing)} (in the parameter's unit)")
+            raise model.error(
+                f"a {u.distribution} distribution needs {', '.join(missing)}",
+                where,
+                f"add {', '.join(f + ':' for f in missing)} (in the parameter's unit)",
+            )
 
     def bounds():
         need("min", "max")
@@ -148,8 +151,11 @@ def _parameter_distribution(model, name, par):
 
     if u.distribution == "lognormal":
         if par.value <= 0:
-            raise model.error(f"a lognormal parameter needs a positive value, got {par.value}", keys + ("value",),
-                              "use a normal distribution for values that can be <= 0")
+            raise model.error(
+                f"a lognormal parameter needs a positive value, got {par.value}",
+                keys + ("value",),
+                "use a normal distribution for values that can be <= 0",
+            )
         if u.gsd is not None:
             return kernel.LOGNORMAL, v, u.gsd, 0.0, 0.0, ()
         if u.pedigree is not None:
@@ -161,8 +167,11 @@ def _parameter_distribution(model, name, par):
         if u.sd is not None:  # value = arithmetic mean, sd = arithmetic SD
             s2 = math.log1p((u.sd / par.value) ** 2)
             return kernel.LOGNORMAL, v * math.exp(-s2 / 2), math.exp(math.sqrt(s2)), 0.0, 0.0, ()
-        raise model.error("a lognormal needs 'gsd', 'pedigree' or 'sd'", where,
-                          "add gsd: 1.1 (geometric SD), pedigree: R;C;T;G;Tech, or sd: (arithmetic SD)")
+        raise model.error(
+            "a lognormal needs 'gsd', 'pedigree' or 'sd'",
+            where,
+            "add gsd: 1.1 (geometric SD), pedigree: R;C;T;G;Tech, or sd: (arithmetic SD)",
+        )
     if u.distribution == "normal":
         need("sd")
         return kernel.NORMAL, v, u.sd * factor, 0.0, 0.0, ()
@@ -176,8 +185,11 @@ def _parameter_distribution(model, name, par):
     if u.distribution in ("triangular", "pert"):
         bounds()
         if not u.min <= par.value <= u.max:
-            raise model.error(f"the value (the mode, {par.value}) must lie between min ({u.min}) and max ({u.max})",
-                              where, "check min, value and max")
+            raise model.error(
+                f"the value (the mode, {par.value}) must lie between min ({u.min}) and max ({u.max})",
+                where,
+                "check min, value and max",
+            )
         kind = kernel.TRIANGULAR if u.distribution == "triangular" else kernel.PERT
         return kind, u.min * factor, v, u.max * factor, 0.0, ()
     if u.distribution == "beta":
@@ -188,11 +200,17 @@ def _parameter_distribution(model, name, par):
     need("values", "probabilities")
     values, probs = list(u.values), list(u.probabilities)
     if len(values) != len(probs) or not values:
-        raise model.error("values and probabilities must be lists of the same, non-zero length", where,
-                          "give one probability per value")
+        raise model.error(
+            "values and probabilities must be lists of the same, non-zero length",
+            where,
+            "give one probability per value",
+        )
     if any(p < 0 for p in probs) or abs(sum(probs) - 1.0) > 1e-9:
-        raise model.error(f"probabilities must be >= 0 and sum to one; they sum to {sum(probs):.6g}", where,
-                          "correct the probabilities")
+        raise model.error(
+            f"probabilities must be >= 0 and sum to one; they sum to {sum(probs):.6g}",
+            where,
+            "correct the probabilities",
+        )
     cumulative = list(np.cumsum(probs))
     cumulative[-1] = 1.0
     return kernel.DISCRETE, 0.0, float(len(values)), 0.0, 0.0, tuple([x * factor for x in values] + cumulative)
@@ -213,11 +231,17 @@ def _correlation(model, par_index, kinds):
             if n not in par_index:
                 raise model.error(f"unknown parameter {n!r} in a correlation", where, "name two model parameters")
             if kinds[par_index[n]] == kernel.FIXED:
-                raise model.error(f"parameter {n!r} has no uncertainty to correlate", where,
-                                  "give it an uncertainty, or remove the correlation")
+                raise model.error(
+                    f"parameter {n!r} has no uncertainty to correlate",
+                    where,
+                    "give it an uncertainty, or remove the correlation",
+                )
         if c.parameters[0] == c.parameters[1]:
-            raise model.error("a parameter cannot be correlated with itself", ("correlations", k, "parameters"),
-                              "name two different parameters")
+            raise model.error(
+                "a parameter cannot be correlated with itself",
+                ("correlations", k, "parameters"),
+                "name two different parameters",
+            )
     m = np.eye(len(names))
     for c in model.correlations:
         a, b = names.index(c.parameters[0]), names.index(c.parameters[1])
@@ -225,9 +249,11 @@ def _correlation(model, par_index, kinds):
     try:
         chol = np.linalg.cholesky(m)
     except np.linalg.LinAlgError:
-        raise model.error("the declared rank correlations are not consistent (their matrix is not positive "
-                          "definite)", ("correlations",), "weaken the correlations or remove one of a "
-                          "contradictory set") from None
+        raise model.error(
+            "the declared rank correlations are not consistent (their matrix is not positive definite)",
+            ("correlations",),
+            "weaken the correlations or remove one of a contradictory set",
+        ) from None
     return np.array([par_index[n] for n in names], dtype=np.int64), chol
 
 

@@ -33,26 +33,46 @@ def _check_int(name, value, low, high=None):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer, got {value!r}")
     if value < low or (high is not None and value >= high):
-        raise ValueError(f"{name} must be >= {low}" + (f" and < {high}" if high is not None else "") +
-                         f", got {value}")
+        raise ValueError(f"{name} must be >= {low}" + (f" and < {high}" if high is not None else "") + f", got {value}")
     return int(value)
 
 
 def _payload(cm, gwp_set, seed, n_total, sampler):
     """Everything a worker needs to evaluate a chunk (plain arrays, picklable)."""
     return {
-        "system": cm.system, "kinds": cm.kinds, "p1": cm.p1, "p2": cm.p2, "p3": cm.p3, "p4": cm.p4,
-        "table": cm.table, "keys": cm.keys, "correlation": cm.correlation, "weights": _weights(cm, gwp_set),
-        "seed": seed, "n_total": n_total, "sampler": sampler,
+        "system": cm.system,
+        "kinds": cm.kinds,
+        "p1": cm.p1,
+        "p2": cm.p2,
+        "p3": cm.p3,
+        "p4": cm.p4,
+        "table": cm.table,
+        "keys": cm.keys,
+        "correlation": cm.correlation,
+        "weights": _weights(cm, gwp_set),
+        "seed": seed,
+        "n_total": n_total,
+        "sampler": sampler,
     }
 
 
 def _run_chunk(payload, start, n):
     """Draw and evaluate samples ``start .. start + n - 1``: (cube, status)."""
     theta = kernel.sample_parameters(
-        payload["seed"], start, n, payload["kinds"], payload["p1"], payload["p2"], payload["p3"], payload["keys"],
-        p4=payload["p4"], table=payload["table"], sampler=payload["sampler"], n_total=payload["n_total"],
-        correlation=payload["correlation"])
+        payload["seed"],
+        start,
+        n,
+        payload["kinds"],
+        payload["p1"],
+        payload["p2"],
+        payload["p3"],
+        payload["keys"],
+        p4=payload["p4"],
+        table=payload["table"],
+        sampler=payload["sampler"],
+        n_total=payload["n_total"],
+        correlation=payload["correlation"],
+    )
     return kernel.evaluate_by_stage(payload["system"], theta, payload["weights"])
 
 
@@ -78,8 +98,20 @@ class _Moments:
         return np.sqrt(self.m2 / (self.n - 1)) if self.n > 1 else np.zeros_like(self.m2)
 
 
-def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set=None, chunk_size=65_536, progress=False,
-             profile=None, sampler="random", keep="cube", client=None):
+def simulate(
+    model,
+    n_samples=10_000,
+    seed=42,
+    factors=None,
+    gwp_set=None,
+    chunk_size=65_536,
+    progress=False,
+    profile=None,
+    sampler="random",
+    keep="cube",
+    client=None,
+    samples=None,
+):
     """Monte Carlo simulation of the footprint.
 
     Parameters
@@ -109,6 +141,8 @@ def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set=None, chunk
         gas, so memory stays bounded for millions of samples.
     client : dask.distributed.Client, optional
         Spread the chunks over a Dask cluster; the results are bit-identical to a local run.
+    samples : int, optional
+        Another name for ``n_samples``.
 
     Returns
     -------
@@ -118,7 +152,7 @@ def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set=None, chunk
         provenance (model, factor release and profile hashes, seed, sample count, sampler,
         versions) in ``attrs``.
     """
-    n_samples = _check_int("n_samples", n_samples, 1)
+    n_samples = _check_int("n_samples", n_samples if samples is None else samples, 1)
     seed = _check_int("seed", seed, 0, 2**64)
     chunk_size = _check_int("chunk_size", chunk_size, 1)
     if sampler not in _SAMPLER_NAMES:
@@ -141,8 +175,9 @@ def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set=None, chunk
                 yield start, _run_chunk(payload, start, min(chunk, n_samples - start))
         else:
             remote = client.scatter(payload, broadcast=True)
-            futures = [client.submit(_run_chunk, remote, start, min(chunk, n_samples - start), pure=False)
-                       for start in starts]
+            futures = [
+                client.submit(_run_chunk, remote, start, min(chunk, n_samples - start), pure=False) for start in starts
+            ]
             for start, future in zip(starts, futures, strict=True):
                 yield start, future.result()
 
@@ -171,8 +206,11 @@ def simulate(model, n_samples=10_000, seed=42, factors=None, gwp_set=None, chunk
         "gwp100_sd": (("stage", "gas"), moments.sd(), {"units": "kg CO2e", "long_name": "SD over samples"}),
     }
     if cube is not None:
-        data["gwp100"] = (("sample", "stage", "gas"), cube,
-                          {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"})
+        data["gwp100"] = (
+            ("sample", "stage", "gas"),
+            cube,
+            {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"},
+        )
     return xr.Dataset(
         data,
         coords={"sample": np.arange(n_samples), "stage": list(STAGES), "gas": list(GASES)},
@@ -214,8 +252,10 @@ def evaluate(model, theta, factors=None, gwp_set=None, profile=None):
     theta = np.asarray(theta, dtype=float)
     k = len(cm.parameter_ids)
     if theta.ndim != 2 or theta.shape[1] != k:
-        raise PcfError(f"theta has shape {theta.shape}, but the model needs (n_samples, {k})",
-                       hint="one column per entry of compiled.parameter_ids, in that order")
+        raise PcfError(
+            f"theta has shape {theta.shape}, but the model needs (n_samples, {k})",
+            hint="one column per entry of compiled.parameter_ids, in that order",
+        )
     if not np.all(np.isfinite(theta)):
         raise PcfError("theta holds NaN or infinite values", hint="check the sample matrix")
     gwp_set = gwp_set or cm.profile.gwp_set
@@ -278,8 +318,7 @@ def standard_errors(result, quantiles=(0.025, 0.5, 0.975), confidence=0.95):
     return out
 
 
-def simulate_until(model, rel_precision=0.01, quantity="mean", seed=42, start=1_000, max_samples=1_000_000,
-                   **kwargs):
+def simulate_until(model, rel_precision=0.01, quantity="mean", seed=42, start=1_000, max_samples=1_000_000, **kwargs):
     """Run until the Monte Carlo standard error reaches a relative precision.
 
     The sample count doubles from ``start`` until SE / |estimate| <= ``rel_precision``;
@@ -311,7 +350,11 @@ def simulate_until(model, rel_precision=0.01, quantity="mean", seed=42, start=1_
             est, err = se["quantiles"][quantity]["value"], se["quantiles"][quantity]["se"]
         rel = abs(err / est) if est else math.inf
         if rel <= rel_precision or n >= max_samples:
-            result.attrs.update(converged=int(rel <= rel_precision), relative_se=rel,
-                                target_relative_se=rel_precision, convergence_quantity=str(quantity))
+            result.attrs.update(
+                converged=int(rel <= rel_precision),
+                relative_se=rel,
+                target_relative_se=rel_precision,
+                convergence_quantity=str(quantity),
+            )
             return result
         n = min(2 * n, int(max_samples))
