@@ -90,7 +90,8 @@ def lognormal_sum_model(model_file, factor_file):
     text = (
         SMALL_MODEL.replace(
             "processes:\n",
-            "  extra:\n    value: 50\n    unit: kWh/t\n    uncertainty: {distribution: lognormal, gsd: 1.6}\nprocesses:\n",
+            "  extra:\n    value: 50\n    unit: kWh/t\n"
+            "    uncertainty: {distribution: lognormal, gsd: 1.6}\nprocesses:\n",
         )
         + "      - {factor: test/other/f/2023, amount: extra, unit: kWh/t}\n"
     )
