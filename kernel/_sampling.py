@@ -4,7 +4,8 @@ Three samplers give the uniform number ``u[j, p]`` of sample ``j`` and uncertain
 ``p``; all are pure functions of the seed and the sample's global index, so results do not
 depend on chunking or thread count:
 
-- ``random``: Philox4x64-10 of (seed, sample, key of the quantity's id);
+- ``random``: Philox4x64-10 of (seed, sample // 4, key of the quantity's id), word
+  ``sample % 4`` (one call serves four consecutive samples);
 - ``lhs``: Latin hypercube over the whole run of ``n_total`` samples: stratum
   ``pi_p(j)`` of a keyed pseudo-random permutation of ``0 .. n_total - 1`` (a Feistel
   network with cycle walking, so any chunk is computed without the others), jittered
@@ -33,7 +34,7 @@ import numpy as np
 
 from ._distributions import FIXED, inverse_cdf_full
 from ._normal import ndtri
-from ._philox import philox4x64, uniform01
+from ._philox import philox4x64, uniform01, uniform01_block
 
 __all__ = ["SAMPLERS", "feistel_permute", "sample_parameters", "spearman_to_pearson"]
 
@@ -76,10 +77,38 @@ def feistel_permute(j, n, key):
 @nb.njit(cache=True, error_model="numpy", parallel=True)
 def _uniforms_random(seed, first, keys, out):
     n, k = out.shape
-    for j in nb.prange(n):
-        sample = np.uint64(first + j)
+    g0 = first // 4
+    n_groups = (first + n + 3) // 4 - g0
+    for g in nb.prange(n_groups):
+        block = np.uint64(g0 + g)
         for p in range(k):
-            out[j, p] = uniform01(seed, sample, keys[p])
+            u = uniform01_block(seed, block, keys[p])
+            for w in range(4):
+                j = (g0 + g) * 4 + w - first
+                if 0 <= j < n:
+                    out[j, p] = u[w]
+
+
+@nb.njit(cache=True, error_model="numpy", parallel=True)
+def _sample_random(seed, first, keys, kinds, p1, p2, p3, p4, table, out):
+    """Uniforms and their transformation in one pass (the random sampler, no correlation)."""
+    n, k = out.shape
+    g0 = first // 4
+    n_groups = (first + n + 3) // 4 - g0
+    for g in nb.prange(n_groups):
+        block = np.uint64(g0 + g)
+        for p in range(k):
+            if kinds[p] == FIXED:
+                for w in range(4):
+                    j = (g0 + g) * 4 + w - first
+                    if 0 <= j < n:
+                        out[j, p] = p1[p]
+                continue
+            u = uniform01_block(seed, block, keys[p])
+            for w in range(4):
+                j = (g0 + g) * 4 + w - first
+                if 0 <= j < n:
+                    out[j, p] = inverse_cdf_full(kinds[p], p1[p], p2[p], p3[p], p4[p], table, u[w])
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
@@ -196,6 +225,13 @@ def sample_parameters(
     k = len(kinds)
     p4 = np.zeros(k) if p4 is None else np.asarray(p4, dtype=np.float64)
     table = np.zeros(0) if table is None else np.asarray(table, dtype=np.float64)
+    p1 = np.asarray(p1, dtype=np.float64)
+    p2 = np.asarray(p2, dtype=np.float64)
+    p3 = np.asarray(p3, dtype=np.float64)
+    if sampler == "random" and correlation is None:
+        out = np.empty((n, k))
+        _sample_random(np.uint64(seed), np.int64(first_sample), keys, kinds, p1, p2, p3, p4, table, out)
+        return out
     u = np.empty((n, k))
     if sampler == "random":
         _uniforms_random(np.uint64(seed), np.int64(first_sample), keys, u)

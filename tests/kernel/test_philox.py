@@ -84,14 +84,15 @@ def _u(seed, sample, stream):
     return uniform01(np.uint64(seed), np.uint64(sample), np.uint64(stream))
 
 
-def test_uniform01_is_top_52_bits_of_numpy_word0():
-    """uniform01 is ((w0 >> 12) + 1/2) / 2**52 of Philox((sample, stream, 0, 0), (seed, 0))."""
+def test_uniform01_is_top_52_bits_of_a_numpy_word():
+    """uniform01 is ((w >> 12) + 1/2) / 2**52 of word ``sample % 4`` of
+    Philox((sample // 4, stream, 0, 0), (seed, 0)): one call serves four samples."""
     from fractions import Fraction
 
     rng = np.random.default_rng(7)
     for seed, sample, stream in zip(*(_random_words(rng, 20) for _ in range(3)), strict=True):
-        w0 = _numpy_philox([sample, stream, 0, 0], [seed, 0])[0]
-        expected = (Fraction(w0 >> 12) + Fraction(1, 2)) / 2**52  # exact rational
+        w = _numpy_philox([sample >> 2, stream, 0, 0], [seed, 0])[sample & 3]
+        expected = (Fraction(w >> 12) + Fraction(1, 2)) / 2**52  # exact rational
         assert Fraction(_u(seed, sample, stream)) == expected
 
 
