@@ -37,7 +37,7 @@ def _check_int(name, value, low, high=None):
     return int(value)
 
 
-def _payload(cm, gwp_set, seed, n_total, sampler):
+def _payload(cm, gwp_set, seed, n_total, sampler, record=()):
     """Everything a worker needs to evaluate a chunk (plain arrays, picklable)."""
     return {
         "system": cm.system,
@@ -53,11 +53,12 @@ def _payload(cm, gwp_set, seed, n_total, sampler):
         "seed": seed,
         "n_total": n_total,
         "sampler": sampler,
+        "record": np.asarray(record, dtype=np.int64),
     }
 
 
 def _run_chunk(payload, start, n):
-    """Draw and evaluate samples ``start .. start + n - 1``: (cube, status)."""
+    """Draw and evaluate samples ``start .. start + n - 1``: (cube, status, recorded theta)."""
     theta = kernel.sample_parameters(
         payload["seed"],
         start,
@@ -73,7 +74,8 @@ def _run_chunk(payload, start, n):
         n_total=payload["n_total"],
         correlation=payload["correlation"],
     )
-    return kernel.evaluate_by_stage(payload["system"], theta, payload["weights"])
+    out, status = kernel.evaluate_by_stage(payload["system"], theta, payload["weights"])
+    return out, status, theta[:, payload["record"]]
 
 
 class _Moments:
@@ -111,6 +113,7 @@ def simulate(
     keep="cube",
     client=None,
     samples=None,
+    record=(),
 ):
     """Monte Carlo simulation of the footprint.
 
@@ -143,6 +146,10 @@ def simulate(
         Spread the chunks over a Dask cluster; the results are bit-identical to a local run.
     samples : int, optional
         Another name for ``n_samples``.
+    record : sequence of str
+        Model parameters whose sampled values are returned too (``parameter_<name>``, in
+        SI base units), e.g. a recycled share that moves a grading threshold; ``"all"``
+        records every uncertain quantity (``theta``, sample x quantity).
 
     Returns
     -------
@@ -162,7 +169,9 @@ def simulate(
     cm = prepare(model, factors, profile)
     gwp_set = gwp_set or cm.profile.gwp_set
     chunk = math.ceil(chunk_size / STAT_BLOCK) * STAT_BLOCK
-    payload = _payload(cm, gwp_set, seed, n_samples, sampler)
+    columns = _record_columns(cm, record)
+    payload = _payload(cm, gwp_set, seed, n_samples, sampler, columns)
+    recorded = np.empty((n_samples, len(columns)))
     starts = list(range(0, n_samples, chunk))
     shape = (len(STAGES), len(GASES))
     cube = np.empty((n_samples, *shape)) if keep == "cube" else None
@@ -186,7 +195,7 @@ def simulate(
         from tqdm.auto import tqdm
 
         progress_bar = tqdm(total=n_samples, desc="Monte Carlo", unit="sample", unit_scale=True)
-    for start, (out, status) in results():
+    for start, (out, status, rec) in results():
         n = out.shape[0]
         bad = np.flatnonzero(status != kernel.STATUS_OK)
         if bad.size:
@@ -194,6 +203,7 @@ def simulate(
         for b in range(0, n, STAT_BLOCK):
             moments.add(out[b : b + STAT_BLOCK])
         totals[start : start + n] = out.sum(axis=(1, 2))
+        recorded[start : start + n] = rec
         if cube is not None:
             cube[start : start + n] = out
         if progress_bar is not None:
@@ -211,9 +221,21 @@ def simulate(
             cube,
             {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"},
         )
+    coords = {"sample": np.arange(n_samples), "stage": list(STAGES), "gas": list(GASES)}
+    if record == "all":
+        data["theta"] = (("sample", "quantity"), recorded, {"long_name": "sampled uncertain quantities"})
+        coords["quantity"] = cm.parameter_ids
+        coords["quantity_units"] = ("quantity", cm.parameter_units)
+    else:
+        for k, (name, i) in enumerate(zip(record, columns, strict=True)):
+            data[f"parameter_{name}"] = (
+                ("sample",),
+                recorded[:, k],
+                {"units": cm.parameter_units[i], "long_name": f"sampled {name}"},
+            )
     return xr.Dataset(
         data,
-        coords={"sample": np.arange(n_samples), "stage": list(STAGES), "gas": list(GASES)},
+        coords=coords,
         attrs={
             **_provenance(cm, gwp_set),
             "method": "monte carlo",
@@ -225,6 +247,22 @@ def simulate(
             "rank_correlations": len(cm.model.correlations),
         },
     )
+
+
+def _record_columns(cm, record):
+    if record == "all":
+        return list(range(len(cm.parameter_ids)))
+    if isinstance(record, str):
+        raise ValueError("record takes a list of parameter names, or 'all'")
+    columns = []
+    for name in record:
+        ident = f"param:{cm.model.id}/{name}"
+        if ident not in cm.parameter_ids:
+            raise PcfError(
+                f"the model has no parameter {name!r} to record", hint=f"use one of {', '.join(cm.model.parameters)}"
+            )
+        columns.append(cm.parameter_ids.index(ident))
+    return columns
 
 
 def evaluate(model, theta, factors=None, gwp_set=None, profile=None):

@@ -245,3 +245,16 @@ def test_dask_cluster_gives_bit_identical_results(model_file, factor_file):
         remote = pcflab.simulate(cm, 20_000, seed=14, chunk_size=4096, client=client)
     np.testing.assert_array_equal(local["gwp100"].values, remote["gwp100"].values)
     np.testing.assert_array_equal(local["gwp100_sd"].values, remote["gwp100_sd"].values)
+
+
+def test_recorded_parameters_are_the_sampled_values(model_file, factor_file):
+    cm = lognormal_sum_model(model_file, factor_file)
+    r = pcflab.simulate(cm, 1_000, seed=15, record=["power", "extra"], keep="totals")
+    theta = pcflab.kernel.sample_parameters(15, 0, 1_000, cm.kinds, cm.p1, cm.p2, cm.p3, cm.keys, p4=cm.p4)
+    np.testing.assert_array_equal(r["parameter_power"].values, theta[:, 0])
+    np.testing.assert_array_equal(r["parameter_extra"].values, theta[:, 1])
+    assert r["parameter_power"].attrs["units"] == "m ** 2 / s ** 2"  # kWh/t in SI base units (J/kg)
+    everything = pcflab.simulate(cm, 1_000, seed=15, record="all", keep="totals")
+    np.testing.assert_array_equal(everything["theta"].values, theta)
+    with pytest.raises(pcflab.PcfError, match="no parameter 'powr'"):
+        pcflab.simulate(cm, 10, seed=1, record=["powr"])
