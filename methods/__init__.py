@@ -7,9 +7,12 @@ from ._gwp import GWP_SETS, gwp100, gwp100_vector
 from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
 from ._profiles import PROFILES, MethodProfile, get_profile
 from ._recycling import RECYCLING_COEFFICIENTS, CffParameters, avoided_burden, circular_footprint_formula, cut_off
+from ._sensitivity import DESIGN_METHODS, GIVEN_DATA_METHODS, gsa, gsa_given_data, unit_problem
 from ._statistics import summarize
 
 __all__ = [
+    "DESIGN_METHODS",
+    "GIVEN_DATA_METHODS",
     "ALLOCATION_METHODS",
     "PROFILES",
     "RECYCLING_COEFFICIENTS",
@@ -34,8 +37,11 @@ __all__ = [
     "get_profile",
     "gsd_from_pedigree",
     "gwp100",
+    "gsa",
+    "gsa_given_data",
     "gwp100_vector",
     "parse_dqr",
     "parse_pedigree",
     "summarize",
+    "unit_problem",
 ]

@@ -1,0 +1,119 @@
+"""A product's carbon-footprint class label as SVG (standalone, no external resources)."""
+
+from xml.sax.saxutils import escape
+
+__all__ = ["class_label_svg"]
+
+_WIDTH = 480
+_COLOURS = ("#1a9850", "#66bd63", "#a6d96a", "#fee08b", "#fdae61", "#f46d43", "#d73027", "#a50026")
+
+
+def _wrap(text, width):
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
+
+
+def _num(x):
+    return f"{x:.3g}" if abs(x) < 100 else f"{x:,.0f}".replace(",", " ")
+
+
+def _pct(p):
+    if 0.995 <= p < 1.0:
+        return "> 99 %"
+    if 0.0 < p < 0.005:
+        return "< 1 %"
+    return f"{100 * p:.0f} %"
+
+
+def class_label_svg(grade_result, product_name=None):
+    """Render a grade as an SVG class label.
+
+    Parameters
+    ----------
+    grade_result : GradeResult
+        From ``pcflab._grade.grade``.
+    product_name : str, optional
+        Name shown on the label (the model's name by default).
+
+    Returns
+    -------
+    str
+        SVG text (UTF-8, well-formed XML): product, footprint value and unit, the
+        interval, the class with its probability (or "not robust"), the deterministic
+        class, the DQR and the scheme's name, version and status; a bar per class shows
+        its probability.
+    """
+    r = grade_result
+    name = product_name or r.model_name
+    colour = {lab: _COLOURS[min(i, len(_COLOURS) - 1)] for i, lab in enumerate(r.probabilities)}
+    if len(r.probabilities) <= 2:
+        colour = dict(zip(r.probabilities, ("#1a9850", "#d73027"), strict=False))
+    pct = round(100 * r.interval_level)
+    rows = []
+    y = 34
+
+    def text(x, yy, s, size=13, weight="normal", anchor="start", fill="#222"):
+        rows.append(
+            f'<text x="{x}" y="{yy}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" '
+            f'fill="{fill}">{escape(str(s))}</text>'
+        )
+
+    text(16, y, "Product carbon footprint class", 16, "bold")
+    y += 22
+    for line in _wrap(name, 62)[:3]:
+        text(16, y, line, 13)
+        y += 17
+    y += 6
+    box_y = y
+    rows.append(
+        f'<rect x="16" y="{box_y}" width="120" height="96" rx="8" fill="{colour[r.most_likely_class]}" stroke="#333"/>'
+    )
+    big = r.most_likely_class
+    text(76, box_y + 40, "class", 12, anchor="middle", fill="#111")
+    text(76, box_y + 72, big, 30 if len(big) <= 3 else 16 if len(big) <= 9 else 11, "bold", "middle", "#111")
+    x2 = 150
+    text(x2, box_y + 18, f"{_num(r.value)} {r.units}", 18, "bold")
+    text(x2, box_y + 38, f"{pct} % interval: {_num(r.interval[0])} – {_num(r.interval[1])} {r.units}", 12)
+    if r.robust:
+        text(x2, box_y + 58, f"class {r.most_likely_class} with {_pct(r.probability)} probability", 13, "bold")
+    else:
+        text(x2, box_y + 58, f"not robust: {r.most_likely_class} with {_pct(r.probability)} probability", 13, "bold")
+        text(x2, box_y + 74, f"(no class reaches {_pct(r.robust_level)})", 11)
+    text(x2, box_y + 90, f"deterministic class: {r.deterministic_class} · DQR {r.dqr_text}", 12)
+    y = box_y + 118
+    text(16, y, f"Probability of each class ({r.n_samples:,} Monte Carlo samples)".replace(",", " "), 12, "bold")
+    y += 8
+    bar_w = _WIDTH - 16 - 170 - 60
+    for lab, p in r.probabilities.items():
+        y += 18
+        text(16, y, lab, 12)
+        rows.append(f'<rect x="170" y="{y - 11}" width="{bar_w}" height="13" fill="#eee" stroke="#bbb"/>')
+        if p > 0:
+            rows.append(
+                f'<rect x="170" y="{y - 11}" width="{max(bar_w * p, 1):.1f}" height="13" fill="{colour[lab]}"/>'
+            )
+        text(170 + bar_w + 8, y, _pct(p) if p > 0 else "0 %", 12)
+    y += 26
+    status = r.scheme_status.replace("_", " ")
+    for line in _wrap(f"Scheme: {r.scheme_name}, {r.scheme_version} ({status}; source [{r.scheme_source_tag}])", 70):
+        text(16, y, line, 11, fill="#444")
+        y += 15
+    text(16, y, f"id {r.scheme_id} · pcflab grade, seed {r.seed}", 10, fill="#777")
+    height = y + 14
+    title = f"{name}: {r.sentence}"
+    body = "\n  ".join(rows)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {_WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" role="img">\n'
+        f"  <title>{escape(title)}</title>\n"
+        f'  <rect x="1" y="1" width="{_WIDTH - 2}" height="{height - 2}" rx="10" fill="#fff" stroke="#333"/>\n'
+        f"  {body}\n"
+        "</svg>\n"
+    )
