@@ -82,10 +82,6 @@ def _pct(p):
     return f"{100 * p:.0f} %"
 
 
-def _fmt(x):
-    return f"{x:.3g}" if abs(x) < 100 else f"{x:,.0f}".replace(",", " ")
-
-
 def product_dqr(cm):
     """Contribution-weighted PEF DQR of a compiled model's factors.
 

@@ -2,6 +2,8 @@
 
 from xml.sax.saxutils import escape
 
+from ._grade import _pct
+
 __all__ = ["class_label_svg"]
 
 _WIDTH = 480
@@ -21,14 +23,6 @@ def _wrap(text, width):
 
 def _num(x):
     return f"{x:.3g}" if abs(x) < 100 else f"{x:,.0f}".replace(",", " ")
-
-
-def _pct(p):
-    if 0.995 <= p < 1.0:
-        return "> 99 %"
-    if 0.0 < p < 0.005:
-        return "< 1 %"
-    return f"{100 * p:.0f} %"
 
 
 def class_label_svg(grade_result, product_name=None):
