@@ -456,6 +456,8 @@ WORKERS = {
 
 def run_worker(job, env_extra=None, timeout=3600):
     env = dict(os.environ)
+    # per core: the peers' linear algebra (MKL for pypardiso, OpenBLAS for scipy) on one thread
+    env.update({k: "1" for k in ("MKL_NUM_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")})
     env.update(env_extra or {})
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(job)]
     t0 = time.perf_counter()

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numba as nb
 import numpy as np
 
-from ._formula import run_program
+from ._formula import CONST, PARAM, run_program
 from ._solve import SOLVED, lu_solve_inplace
 
 __all__ = [
@@ -120,9 +120,15 @@ def _amounts(theta, sys, stack, amount):
         if not np.isfinite(v):
             return False
     for e in range(sys.prog_start.shape[0]):
-        amount[e] = sys.ex_scale[e] * run_program(
-            sys.ops, sys.consts, sys.prog_start[e], sys.prog_stop[e], theta, stack
-        )
+        start = sys.prog_start[e]
+        op = sys.ops[start, 0]
+        if sys.prog_stop[e] - start == 1 and op == PARAM:  # most amounts: one parameter
+            v = theta[sys.ops[start, 1]]
+        elif sys.prog_stop[e] - start == 1 and op == CONST:
+            v = sys.consts[sys.ops[start, 1]]
+        else:
+            v = run_program(sys.ops, sys.consts, start, sys.prog_stop[e], theta, stack)
+        amount[e] = sys.ex_scale[e] * v
         if not np.isfinite(amount[e]):
             return False
     return True
@@ -220,6 +226,37 @@ def _process_gas(theta, sys, stack, amount, s, rhs, m, x, out):
     return STATUS_OK
 
 
+@nb.njit(cache=True, error_model="numpy")
+def _stage_gas(theta, sys, stack, amount, s, rhs, m, x, acc):
+    """Gas amounts by stage for one parameter vector (``acc``: stage x gas [kg]); status.
+
+    The same sums as ``_process_gas`` without the process x gas array: each direct
+    emission and factor-linked activity is scaled by its process's ``s`` and added to its
+    stage, which keeps the per-sample work proportional to the exchanges.
+    """
+    if not _amounts(theta, sys, stack, amount):
+        return STATUS_NONFINITE
+    status = _solve_scaling(sys, amount, s, rhs, m, x)
+    if status != STATUS_OK:
+        return status
+    acc[:, :] = 0.0
+    for k in range(sys.emis_process.shape[0]):
+        p = sys.emis_process[k]
+        acc[sys.stage_of[p], sys.emis_gas[k]] += s[p] * amount[sys.emis_exchange[k]]
+    for k in range(sys.use_process.shape[0]):
+        p = sys.use_process[k]
+        f = sys.use_factor[k]
+        act = s[p] * amount[sys.use_exchange[k]]
+        st = sys.stage_of[p]
+        for r in range(sys.row_start[f], sys.row_stop[f]):
+            acc[st, sys.row_gas[r]] += act * theta[sys.row_param[r]] * sys.row_scale[r]
+    for i in range(acc.shape[0]):
+        for g in range(acc.shape[1]):
+            if not np.isfinite(acc[i, g]):
+                return STATUS_NONFINITE
+    return STATUS_OK
+
+
 _BLOCK = 64  # samples per parallel work item: scratch space is allocated once per block
 
 
@@ -230,6 +267,7 @@ def _evaluate_by_stage(theta, sys, weights, out, status):
     n_ex = sys.prog_start.shape[0]
     kmax = _max_block(sys)
     n_blocks = (n + _BLOCK - 1) // _BLOCK
+    copy = sys.derived_param.shape[0] > 0  # derived parameters are written into the row
     for blk in nb.prange(n_blocks):
         stack = np.empty(sys.stack_size)
         amount = np.empty(n_ex)
@@ -237,24 +275,21 @@ def _evaluate_by_stage(theta, sys, weights, out, status):
         rhs = np.empty(n_proc)
         m = np.empty((kmax, kmax))
         x = np.empty(kmax)
-        pg = np.empty((n_proc, sys.n_gas))
+        acc = np.empty((sys.n_stage, sys.n_gas))
         row = np.empty(theta.shape[1])
         for j in range(blk * _BLOCK, min(n, (blk + 1) * _BLOCK)):
-            row[:] = theta[j]
-            st = _process_gas(row, sys, stack, amount, s, rhs, m, x, pg)
+            if copy:
+                row[:] = theta[j]
+                st = _stage_gas(row, sys, stack, amount, s, rhs, m, x, acc)
+            else:
+                st = _stage_gas(theta[j], sys, stack, amount, s, rhs, m, x, acc)
             status[j] = st
-            out[j, :, :] = 0.0
             if st == STATUS_OK:
-                for i in range(n_proc):
+                for i in range(sys.n_stage):
                     for g in range(sys.n_gas):
-                        out[j, sys.stage_of[i], g] += pg[i, g] * weights[g]
+                        out[j, i, g] = acc[i, g] * weights[g]
             else:
                 out[j, :, :] = np.nan
-
-
-# ---------------------------------------------------------------------------------------
-# Section 2: Python wrappers
-# ---------------------------------------------------------------------------------------
 
 
 def evaluate_by_stage(system, theta, weights=None):
