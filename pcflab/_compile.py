@@ -326,7 +326,10 @@ def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, n
     result = _evaluate_nominal(model, keys + ("amount",), formula, nominal_si)
     r = result if isinstance(result, ureg.Quantity) else ureg.Quantity(result, ureg.dimensionless)
     one_r = ureg.Quantity(1.0, r.units)
-    if one_r.dimensionless:
+    if one_r.dimensionless and formula.names and ureg.Quantity(1.0, unit).dimensionless:
+        # a ratio of the parameters' SI values (20 kg/t is 0.02): convert it to `unit` (kg/t)
+        to_unit = one_r.to(unit).magnitude
+    elif one_r.dimensionless:
         to_unit = one_r.to(ureg.dimensionless).magnitude  # a plain number, in `unit`
     elif one_r.dimensionality == ureg.Quantity(1.0, unit).dimensionality:
         to_unit = one_r.to(unit).magnitude

@@ -183,3 +183,36 @@ def test_committed_json_schema_is_current():
 
     committed = json.loads((Path(__file__).parents[1] / "datasets" / "models" / "schema.json").read_text("utf-8"))
     assert committed == model_schema(), "regenerate with: pcflab models --schema > datasets/models/schema.json"
+
+
+
+@pytest.mark.parametrize(
+    ("declared", "used", "expected"),
+    [
+        ("20 kg/t", "kg/t", 0.02),  # 20 kg of part per t of widget
+        ("20 kg/t", "t/t", 0.02),
+        ("2 '%'", "kg/kg", 0.02),
+        ("0.02 t/t", "kg/t", 0.02),
+        ("0.02 t/t", "t/t", 0.02),
+    ],
+)
+def test_ratio_parameter_keeps_its_unit_in_an_exchange(model_file, factors, declared, used, expected):
+    """A ratio parameter (kg/t, %) used with a ratio unit is converted, not read as a plain number."""
+    value, unit = declared.split()
+    inputs = f"\n    inputs:\n      - {{process: part, amount: share, unit: {used}}}"
+    text = (
+        SMALL_MODEL.replace("  power:\n    value: 100\n    unit: kWh/t", f"  share:\n    value: {value}\n    unit: {unit}")
+        .replace("    uncertainty: {distribution: lognormal, gsd: 1.2}\n", "")
+        .replace("reference_product: {name: widget, amount: 1, unit: t}", "reference_product: {name: widget, amount: 1, unit: t}" + inputs)
+        .replace("{factor: test/electricity/grid/2023, amount: power, unit: kWh/t}", "{factor: test/electricity/grid/2023, amount: 0, unit: kWh/t}")
+    )
+    text += """  part:
+    name: Part
+    stage: raw_material_acquisition
+    reference_product: {name: part, amount: 1, unit: t}
+    factors:
+      - {factor: test/electricity/grid/2023, amount: 1000, unit: kWh/t}
+"""
+    result = pcflab.footprint(pcflab.load_model(model_file(text)), factors)
+    # `expected` t of part per t of widget x 1000 kWh/t x 0.5 kg CO2/kWh (factor_row)
+    assert float(result.gwp100.sum()) == pytest.approx(expected * 1000 * 0.5, rel=1e-12)
