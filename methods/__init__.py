@@ -1,18 +1,29 @@
-"""Accounting and analysis methods: GWP sets, stages, data quality, statistics."""
+"""Accounting and analysis methods: GWP sets, stages, data quality, grading schemes,
+sensitivity designs, statistics."""
 
 from ._allocation import ALLOCATION_METHODS, allocation_share
 from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
+from ._grading import GradeClass, Scheme, class_index, classify, list_schemes, load_scheme, thresholds
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
 from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
 from ._profiles import PROFILES, MethodProfile, get_profile
 from ._recycling import RECYCLING_COEFFICIENTS, CffParameters, avoided_burden, circular_footprint_formula, cut_off
-from ._sensitivity import DESIGN_METHODS, GIVEN_DATA_METHODS, gsa, gsa_given_data, unit_problem
+from ._sensitivity import DESIGN_METHODS, GIVEN_DATA_METHODS, RANKING, design_error, gsa, gsa_given_data, unit_problem
 from ._statistics import summarize
 
 __all__ = [
     "DESIGN_METHODS",
     "GIVEN_DATA_METHODS",
+    "GradeClass",
+    "RANKING",
+    "Scheme",
+    "class_index",
+    "classify",
+    "design_error",
+    "list_schemes",
+    "load_scheme",
+    "thresholds",
     "ALLOCATION_METHODS",
     "PROFILES",
     "RECYCLING_COEFFICIENTS",

@@ -126,6 +126,16 @@ def _weights(cm, gwp_set=None):
 
 
 def _provenance(cm, gwp_set):
+    """What a result was computed from and with, and the data quality behind it (``attrs``).
+
+    The data-quality summary (``dqr``, ``dqr_level``, ``dqr_coverage``,
+    ``primary_share``, ``traceable_share``, ``cutoff_excluded_share``,
+    ``data_quality_notes``; see ``pcflab._data_quality``) is computed once per call from
+    the exchange contributions at the parameters' values. Every value is a netCDF-safe
+    scalar or string: missing numbers are NaN, a missing DQR level is ``"n/a"``.
+    """
+    from ._data_quality import data_quality_attrs  # local: _data_quality imports this module
+
     m = cm.model
     cutoff = getattr(cm, "cutoff", {"threshold": 0.0, "excluded_share": 0.0, "excluded": []})
     return {
@@ -138,6 +148,7 @@ def _provenance(cm, gwp_set):
         "cutoff_threshold": cutoff["threshold"],
         "cutoff_excluded_share": cutoff["excluded_share"],
         "cutoff_excluded": json.dumps(cutoff["excluded"], ensure_ascii=False),
+        **data_quality_attrs(cm, gwp_set),
         "model_notes": json.dumps(cm.notes, ensure_ascii=False),
         "model_id": m.id,
         "model_name": m.name,

@@ -15,8 +15,9 @@ import numpy as np
 
 from pcflab.methods._grading import class_index, load_scheme, thresholds, to_scheme_units
 
+from ._data_quality import product_dqr
 from ._errors import PcfError
-from ._footprint import exchange_contributions, footprint, prepare
+from ._footprint import footprint, prepare
 from ._simulate import simulate
 
 __all__ = ["GradeResult", "grade", "product_dqr"]
@@ -80,40 +81,6 @@ def _pct(p):
     if 0.0 < p < 0.005:
         return "< 1 %"
     return f"{100 * p:.0f} %"
-
-
-def product_dqr(cm):
-    """Contribution-weighted PEF DQR of a compiled model's factors.
-
-    Each factor-linked activity weighs by the absolute value of its GWP100 contribution
-    (``pcflab.methods.aggregate_dqr``); factors without a DQR in the factor table and
-    direct emissions are left out, and the share of the footprint they carry is reported.
-
-    Returns
-    -------
-    tuple
-        (DQR or None, level or None, coverage [share of the absolute contributions rated]).
-    """
-    from pcflab.methods import aggregate_dqr, dqr_level
-
-    contrib = exchange_contributions(cm)
-    total = float(contrib["gwp100"].abs().sum())
-    ds = cm.factor_table.ds
-    if "dqr" not in ds or total == 0:
-        return None, None, 0.0
-    values, weights = [], []
-    for row in contrib[contrib["kind"] == "factor"].itertuples():
-        try:
-            v = float(ds["dqr"].sel(factor=row.target, gas=row.gas))
-        except (KeyError, IndexError):
-            continue
-        if np.isfinite(v) and row.gwp100 != 0:
-            values.append(v)
-            weights.append(row.gwp100)
-    if not values:
-        return None, None, 0.0
-    value = aggregate_dqr(values, weights)
-    return value, dqr_level(value), float(np.abs(weights).sum() / total)
 
 
 def _share_parameter(cm, name, scheme):

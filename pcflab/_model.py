@@ -12,6 +12,7 @@ from typing import Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
@@ -19,12 +20,14 @@ from ruamel.yaml.error import MarkedYAMLError
 from pcflab.methods import GASES, STAGES
 
 from ._errors import ModelError
+from ._factor_schema import TRACEABILITY
 
 __all__ = ["ProductSystem", "load_model", "model_path", "model_schema"]
 
 Gas = Literal[GASES]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Amount = float | str
+Traceability = Literal[TRACEABILITY]  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
@@ -62,6 +65,15 @@ class Parameter(_Strict):
 
     Either ``value`` (with an optional ``uncertainty``) or ``formula`` (a formula of other
     parameters, recomputed in every sample; no uncertainty of its own).
+
+    A value may declare its kind of data, which the data quality of every result reports
+    (``pcflab._data_quality``): ``data_type`` is ``primary`` (site data: measured at, or
+    read from the records of, the plant or product studied) or ``secondary`` (literature,
+    databases, defaults); undeclared counts as secondary. ``traceability`` uses the factor
+    table's classes (``measured-calibrated``, ``measured``, ``calculated``, ``literature``,
+    ``default``); ``measured-calibrated`` (measured with calibrated instruments, traceable to
+    SI) needs the ``certificate``: the calibration certificate or metrological record that
+    makes it so. A formula parameter takes both from its inputs and declares neither.
     """
 
     value: float | None = None
@@ -70,6 +82,16 @@ class Parameter(_Strict):
     uncertainty: Uncertainty | None = None
     description: str | None = None
     source: str | None = None
+    data_type: Literal["primary", "secondary"] | None = None
+    traceability: Traceability | None = None
+    certificate: str | None = Field(None, validate_default=True)
+
+    @pydantic.field_validator("certificate")
+    @classmethod
+    def _certificate_for_calibrated(cls, value, info):
+        if info.data.get("traceability") == "measured-calibrated" and not (value or "").strip():
+            raise PydanticCustomError("certificate_missing", "measured-calibrated data need a calibration certificate")
+        return value
 
     @pydantic.model_validator(mode="after")
     def _value_or_formula(self):
@@ -78,6 +100,12 @@ class Parameter(_Strict):
         if self.formula is not None and self.uncertainty is not None:
             raise ValueError(
                 "a parameter given by a formula takes its uncertainty from its inputs: remove 'uncertainty'"
+            )
+        declared = [k for k in ("data_type", "traceability", "certificate") if getattr(self, k) is not None]
+        if self.formula is not None and declared:
+            raise ValueError(
+                "a parameter given by a formula takes its data type and traceability from its inputs: "
+                f"remove {', '.join(repr(k) for k in declared)}"
             )
         return self
 
@@ -323,6 +351,10 @@ _MESSAGES = {
     "greater_than_equal": ("is too small", None),
     "string_pattern_mismatch": ("is not a valid id", "use lowercase words separated by '/'"),
     "value_error": (None, None),
+    "certificate_missing": (
+        "measured-calibrated data need a calibration certificate",
+        "give certificate: <the calibration certificate or metrological record>, or declare traceability: measured",
+    ),
 }
 
 
@@ -362,7 +394,7 @@ def _one_error(err, path, lines):
     if err["type"] in ("greater_than", "greater_than_equal"):
         hint = err["msg"].replace("Input should be", "the value must be")
     got = err.get("input")
-    if err["type"] not in ("missing",) and not isinstance(got, (dict, list)):
+    if err["type"] not in ("missing", "certificate_missing") and not isinstance(got, (dict, list)):
         message += f" (got {got!r})"
     keys = loc
     line = None
