@@ -797,14 +797,18 @@ def bound_notes(sizes, rng, compile_res):
         + ", ".join(f"N = {r['n']}: {lim / r['draws']:,.0f} samples/s" for r in sizes)
         + ". Any Monte Carlo engine that draws every quantity anew is bounded by this; a target of "
         "k× Brightway is reachable only where Brightway is slower than (limit ÷ k).",
-        f"pcflab's sampler (counter-based Philox4x64-10, 10 rounds of 64-bit multiply emulated with 32-bit "
-        f"halves, then `ndtri` and `exp`) draws {pl / 1e6:.0f} M lognormals/s per thread, "
-        f"{pl / lim:.0%} of PCG64's rate: that alone caps pcflab at about {pl / lim:.0%} of the random-number "
-        "limit, before any evaluation. `uniform01` keeps one of the four 64-bit words each Philox call makes "
-        "(three quarters of the generator's work is thrown away) and inverts the normal CDF (`ndtri`, with a "
-        "`log` and a division) where numpy uses a ziggurat. The counter-based design buys results independent "
-        "of chunking and threads; using all four words (or the two 52-bit halves of a pair) would cut that "
-        "price by up to 4×.",
+        f"pcflab's sampler (counter-based Philox4x64-10, its 64 x 64 -> 128-bit products as one LLVM `mul "
+        f"i128`, then Wichura's AS 241 inverse normal CDF and `exp`) draws {pl / 1e6:.0f} M lognormals/s per "
+        f"thread, {pl / lim:.0%} of PCG64's rate: that alone caps pcflab at about {pl / lim:.0%} of the "
+        "random-number limit, before any evaluation. `uniform01` keeps one of the four 64-bit words each Philox "
+        "call makes (three quarters of the generator's work is thrown away) and inverts the normal CDF (a "
+        "rational function, with a `log` and a `sqrt` in the tails) where numpy uses a ziggurat. The "
+        "counter-based design buys results independent of chunking and threads; using all four words would "
+        "cut the generator's share of that price by up to 4x.",
+        "Ratios to Brightway: the random-number limit divided by Brightway's samples/s is the most any engine "
+        "that draws every quantity anew can reach; it is below 300x at N = 100 and 1000 in this run, so that "
+        "target is out of reach by construction, and pcflab's ratio there is its fraction of the limit times "
+        "that bound.",
     ]
     for r in sizes:
         p1 = r["engines"]["pcflab_1t"]
@@ -813,18 +817,18 @@ def bound_notes(sizes, rng, compile_res):
             f"{1 - p1['sample_share']:.0%} evaluation."
         )
     notes.append(
-        "Evaluation: per sample, `evaluate_by_stage` allocates inside the `prange` loop a copy of the whole "
-        "parameter row (`theta[j].copy()`, 8 B × parameters: 54 KiB at N = 1000, 270 KiB at N = 5000), the "
-        "formula stack, the exchange amounts, the scaling vector, a right-hand side in `_solve_scaling`, a dense "
-        "matrix per loop block, and an N × 11 process-gas array that is zeroed, filled and summed by stage. "
-        "Every exchange amount runs through the formula interpreter even when it is a single parameter. These "
-        "costs are linear in N and small beside the drawing at these sizes; they matter when few quantities are "
-        "uncertain."
+        "Evaluation: per sample, `evaluate_by_stage` evaluates the exchange amounts (single-parameter and "
+        "constant amounts without the formula interpreter), solves the scaling vector block by block (a dense "
+        "LU per loop block) and accumulates stage x gas directly; it copies the parameter row only when the "
+        "model has derived parameters. These costs are linear in N and below the drawing at these sizes."
     )
     notes.append(
         "Threads: both `sample_parameters` and `evaluate_by_stage` are `prange` loops; on this 2-core shared "
         "machine the second thread competes with other users' processes, so 2-thread scaling measured here is "
-        "a lower bound of what a quiet machine gives."
+        "a lower bound of what a quiet machine gives. At N = 5000 the parameter chunk (120 samples x 33,083 "
+        "quantities x 8 B = 32 MB) is written by the sampler and read back by the evaluation, beyond the "
+        "caches: memory traffic is the likely reason two threads scale less there (not measured); drawing "
+        "inside the evaluation loop, without the theta matrix, would remove it."
     )
     notes.append(
         "Loops: the kernel solves each strongly connected block with a dense LU per sample (O(k³) for a block "
