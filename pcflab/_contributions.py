@@ -18,6 +18,8 @@ Heijungs R., Suh S. (2002). The Computational Structure of Life Cycle Assessment
 Kluwer, ch. 8 (contribution analysis; perturbation analysis).
 """
 
+import re
+
 import numpy as np
 import xarray as xr
 
@@ -27,6 +29,7 @@ from pcflab.kernel._sampling import _transform
 from ._errors import PcfError
 from ._footprint import _provenance, _raise_status, _weights, exchange_contributions, prepare
 from ._sensitivity import quantity_table
+from ._units import ureg
 
 __all__ = ["CONTRIBUTION_GROUPS", "contributions", "tornado", "variance_shares"]
 
@@ -34,6 +37,7 @@ __all__ = ["CONTRIBUTION_GROUPS", "contributions", "tornado", "variance_shares"]
 CONTRIBUTION_GROUPS = ("process", "stage", "gas", "factor", "exchange")
 _DIRECT = "direct emissions"
 _UNITS = "kg CO2e per functional unit"
+_SIMPLE_PER = re.compile(r"/\((\w+)\)$")
 
 
 def _sort_by_magnitude(frame, column):
@@ -231,7 +235,7 @@ def variance_shares(model_or_result, n=10_000, seed=42, factors=None, profile=No
     effects and correlated inputs make ``rho2_sum`` depart from one, and a declared
     correlation makes correlated inputs share each other's rho (double counting). A
     constant sampled column gets rho = 0. For variance-based indices use
-    ``pcflab._sensitivity.sensitivity(method="sobol")``.
+    ``pcflab.sensitivity(method="sobol")``.
     """
     if isinstance(model_or_result, xr.Dataset):
         result = model_or_result
@@ -284,6 +288,26 @@ def variance_shares(model_or_result, n=10_000, seed=42, factors=None, profile=No
     return frame
 
 
+def _declared_units(cm, cols, values):
+    """Quantities' values (2, k) in the units the model declares its parameters in.
+
+    The kernel works in SI base units (a reheating energy of 1.35 GJ/t is 1.35e6 m²/s²);
+    a model parameter is shown in its declared unit, a factor in its kernel unit (kg of gas
+    per unit of activity).
+    """
+    prefix = f"param:{cm.model.id}/"
+    shown, units = values.copy(), []
+    for j, c in enumerate(cols):
+        pid, si = cm.parameter_ids[c], cm.parameter_units[c]
+        par = cm.model.parameters.get(pid[len(prefix) :]) if pid.startswith(prefix) else None
+        if par is None or not par.unit:
+            units.append(_SIMPLE_PER.sub(r"/\1", si))  # kg/(t) -> kg/t
+            continue
+        shown[:, j] = ureg.Quantity(values[:, j], si).to(par.unit).magnitude
+        units.append(par.unit)
+    return shown, units
+
+
 def tornado(model, low=0.05, high=0.95, factors=None, profile=None, gwp_set=None):
     """One-at-a-time swings of the footprint between two quantiles of each uncertain quantity.
 
@@ -306,7 +330,7 @@ def tornado(model, low=0.05, high=0.95, factors=None, profile=None, gwp_set=None
     pandas.DataFrame
         Indexed by quantity name, largest swing first: ``value_low`` and ``value_high``
         (the quantity at its ``low`` and ``high`` quantile, in ``units``: model parameters
-        in SI base units, factors in kg of gas per unit of activity), ``units``,
+        in their declared units, factors in kg of gas per unit of activity), ``units``,
         ``total_low`` and ``total_high`` (the footprint with the quantity there and every
         other at its value [kg CO2e per functional unit]), ``swing`` (``|total_high -
         total_low|``), ``id``, ``kind``, ``process``, ``stage``, ``source``. ``attrs``:
@@ -361,11 +385,12 @@ def tornado(model, low=0.05, high=0.95, factors=None, profile=None, gwp_set=None
         where = "at the parameters' values" if row == 2 * k else f"with {table['name'].iloc[row // 2]} at a quantile"
         _raise_status(cm, int(status[row]), where)
     totals = out.sum(axis=(1, 2))
+    shown, units = _declared_units(cm, cols, values)
     frame = pd.DataFrame(
         {
-            "value_low": values[0],
-            "value_high": values[1],
-            "units": [cm.parameter_units[c] for c in cols],
+            "value_low": shown[0],
+            "value_high": shown[1],
+            "units": units,
             "total_low": totals[0 : 2 * k : 2],
             "total_high": totals[1 : 2 * k : 2],
         },

@@ -128,7 +128,7 @@ def grade(
     model : str, Path, ProductSystem or CompiledModel
         The product system.
     scheme : str, Path or Scheme
-        A shipped scheme id (``pcflab.methods._grading.list_schemes()``), a scheme file or
+        A shipped scheme id (``pcflab.methods.list_schemes()``), a scheme file or
         a loaded scheme.
     n_samples, seed : int
         Monte Carlo samples and seed (``pcflab.simulate``).

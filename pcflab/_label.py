@@ -31,7 +31,7 @@ def class_label_svg(grade_result, product_name=None):
     Parameters
     ----------
     grade_result : GradeResult
-        From ``pcflab._grade.grade``.
+        From ``pcflab.grade``.
     product_name : str, optional
         Name shown on the label (the model's name by default).
 
@@ -65,22 +65,35 @@ def class_label_svg(grade_result, product_name=None):
         y += 17
     y += 6
     box_y = y
+    # the right-hand column: (text, font size [px], weight, line height [px]); long texts wrap
+    # at about 320 px (the characters per line below are for Helvetica at each size)
+    column = [(f"{_num(r.value)} {r.units}", 18, "bold", 20)]
+    column.append((f"{pct} % interval: {_num(r.interval[0])} – {_num(r.interval[1])} {r.units}", 12, "normal", 20))
+    if r.robust:
+        sentence = f"class {r.most_likely_class} with {_pct(r.probability)} probability"
+    else:
+        sentence = f"not robust: {r.most_likely_class} with {_pct(r.probability)} probability"
+    column += [(line, 13, "bold", 16) for line in _wrap(sentence, 40)]
+    if not r.robust:
+        column.append((f"(no class reaches {_pct(r.robust_level)})", 11, "normal", 16))
+    details = f"deterministic class: {r.deterministic_class} · DQR {r.dqr_text}"
+    column += [(line, 12, "normal", 16) for line in _wrap(details, 48)]
+    used = sum(step for *_, step in column)
+    box_h = max(96, used + 8)
     rows.append(
-        f'<rect x="16" y="{box_y}" width="120" height="96" rx="8" fill="{colour[r.most_likely_class]}" stroke="#333"/>'
+        f'<rect x="16" y="{box_y}" width="120" height="{box_h}" rx="8" fill="{colour[r.most_likely_class]}" '
+        'stroke="#333"/>'
     )
     big = r.most_likely_class
-    text(76, box_y + 40, "class", 12, anchor="middle", fill="#111")
-    text(76, box_y + 72, big, 30 if len(big) <= 3 else 16 if len(big) <= 9 else 11, "bold", "middle", "#111")
-    x2 = 150
-    text(x2, box_y + 18, f"{_num(r.value)} {r.units}", 18, "bold")
-    text(x2, box_y + 38, f"{pct} % interval: {_num(r.interval[0])} – {_num(r.interval[1])} {r.units}", 12)
-    if r.robust:
-        text(x2, box_y + 58, f"class {r.most_likely_class} with {_pct(r.probability)} probability", 13, "bold")
-    else:
-        text(x2, box_y + 58, f"not robust: {r.most_likely_class} with {_pct(r.probability)} probability", 13, "bold")
-        text(x2, box_y + 74, f"(no class reaches {_pct(r.robust_level)})", 11)
-    text(x2, box_y + 90, f"deterministic class: {r.deterministic_class} · DQR {r.dqr_text}", 12)
-    y = box_y + 118
+    text(76, box_y + box_h / 2 - 8, "class", 12, anchor="middle", fill="#111")
+    big_size = 30 if len(big) <= 3 else 16 if len(big) <= 9 else 11
+    for i, line in enumerate(_wrap(big, 14)[:2]):
+        text(76, box_y + box_h / 2 + 22 + i * (big_size + 2), line, big_size, "bold", "middle", "#111")
+    x2, yy = 150, box_y
+    for line, size, weight, step in column:
+        yy += step
+        text(x2, yy - 2, line, size, weight)
+    y = box_y + box_h + 22
     text(16, y, f"Probability of each class ({r.n_samples:,} Monte Carlo samples)".replace(",", " "), 12, "bold")
     y += 8
     bar_w = _WIDTH - 16 - 170 - 60

@@ -644,7 +644,7 @@ def plot_class_probabilities(grade_result, ax=None):
     Parameters
     ----------
     grade_result : GradeResult
-        Output of ``pcflab._grade.grade``: ``probabilities`` (class -> probability [-], in
+        Output of ``pcflab.grade``: ``probabilities`` (class -> probability [-], in
         scheme order), ``deterministic_class``, ``most_likely_class``, ``probability``,
         ``robust``, ``robust_level`` [-], ``scheme_name``, ``units``, ``value`` and
         ``interval`` [the scheme's units], ``interval_level`` and ``n_samples``.
@@ -751,7 +751,7 @@ def plot_variance_shares(shares, ax=None, top=15):
 
     Horizontal bars of each input's ``share`` of Σρ² [%], dark where the footprint decreases
     with the input (ρ < 0) and light, hatched where it increases (ρ > 0), labelled with the
-    share and ρ. The title gives Σρ² (``attrs["explained"]``): the part of the variance the
+    share and ρ. The title gives Σρ² (``attrs["rho2_sum"]``): the part of the variance the
     correlations account for; well below 1 means interactions or non-monotonic effects,
     and the shares are then only indicative.
 
@@ -759,7 +759,7 @@ def plot_variance_shares(shares, ax=None, top=15):
     ----------
     shares : pandas.DataFrame
         Indexed by quantity name, sorted by importance, with columns ``rho`` [-],
-        ``rho2`` [-] and ``share`` [-, summing to 1 over all rows]; ``attrs["explained"]``,
+        ``rho2`` [-] and ``share`` [-, summing to 1 over all rows]; ``attrs["rho2_sum"]``,
         the unnormalised Σρ² [-].
     ax : matplotlib.axes.Axes, optional
         Axes to draw in; by default a new figure 8 in wide, taller with more inputs.
@@ -827,9 +827,10 @@ def plot_variance_shares(shares, ax=None, top=15):
     ax.grid(axis="x", color="0.85", lw=0.6)
     ax.set_axisbelow(True)
     ax.set_xlabel("share of the footprint's variance, ρ² / Σρ² [%]")
-    explained = shares.attrs.get("explained")
+    explained = shares.attrs.get("rho2_sum", shares.attrs.get("explained"))
     note = (
-        f"Σρ² = {float(explained):.2f}: the correlations explain {100 * float(explained):.0f} % of the variance"
+        f"Σρ² = {float(explained):.2f}: the rank correlations explain {100 * float(explained):.0f} % "
+        "of the variance of the ranks"
         if (explained is not None)
         else "Σρ² not given"
     )

@@ -171,6 +171,12 @@ class ReportParameters:
         GWP100 set.
     output_dir : str
         Folder where the notebook writes its results files.
+    sobol_n : int
+        Sobol base sample size of the sensitivity section (a power of two >= 16; the model
+        runs N (k + 2) times for k uncertain quantities), or 0 to leave the section out.
+    schemes : sequence of str
+        Class schemes the product is graded under (ids of ``pcflab.methods.list_schemes()``
+        or scheme files).
 
     Raises
     ------
@@ -178,8 +184,8 @@ class ReportParameters:
         Naming the parameter that is wrong and what it must be.
     """
 
-    def __init__(self, model, samples, seed, gwp_set="AR6", output_dir="."):
-        from pcflab.methods import GWP_SETS
+    def __init__(self, model, samples, seed, gwp_set="AR6", output_dir=".", sobol_n=0, schemes=()):
+        from pcflab.methods import GWP_SETS, list_schemes
 
         def bad(name, value, must):
             raise ReportError(
@@ -196,5 +202,15 @@ class ReportParameters:
             bad("seed", seed, "an integer between 0 and 2**64 - 1")
         if gwp_set not in GWP_SETS:
             bad("gwp_set", gwp_set, f"one of {', '.join(GWP_SETS)}")
+        is_int = isinstance(sobol_n, int) and not isinstance(sobol_n, bool)
+        if not is_int or (sobol_n != 0 and (sobol_n < 16 or sobol_n & (sobol_n - 1))):
+            bad("sobol_n", sobol_n, "0 (no sensitivity section) or a power of two >= 16, such as 256")
+        if isinstance(schemes, str) or not all(isinstance(x, str) for x in schemes):
+            bad("schemes", schemes, "a list of scheme ids or scheme files")
+        known = set(list_schemes())
+        for x in schemes:
+            if x not in known and not Path(x).is_file():
+                bad("schemes", x, f"a scheme file or one of the shipped schemes: {', '.join(sorted(known))}")
         self.model, self.samples, self.seed, self.gwp_set = model, samples, seed, gwp_set
+        self.sobol_n, self.schemes = sobol_n, list(schemes)
         self.output_dir = Path(output_dir)

@@ -142,20 +142,21 @@ def test_tornado_of_a_linear_model_equals_the_lognormal_quantiles(cm):
     def q(median, gsd, p):
         return scipy.stats.lognorm.ppf(p, s=math.log(gsd), scale=median)
 
-    # name: (median, gsd, SI units per published unit, slope [kg CO2e per unit of the quantity])
+    # name: (median, gsd, units shown, slope [kg CO2e per unit of the quantity])
     cases = {
-        "power": (100, 1.2, 3600.0, 0.5),  # kWh/t -> J/kg; 1 kWh/t of power is 0.5 kg CO2e
-        "heat": (2, 1.5, 1e6, 0.5 * (56 + 0.001 * CH4)),  # GJ/t -> J/kg
-        "test/electricity/grid/2023 (co2_fossil)": (0.5, 1.1, 1.0, 100 + 20),  # kWh in the system
-        "test/fuel/gas/2023 (co2_fossil)": (56, 1.05, 1.0, 1.0),  # 1 GJ of gas
-        "test/fuel/gas/2023 (ch4_fossil)": (0.001, 1.5, 1.0, CH4),
+        "power": (100, 1.2, "kWh/t", 0.5),  # in its declared unit; 1 kWh/t of power is 0.5 kg CO2e
+        "heat": (2, 1.5, "GJ/t", 0.5 * (56 + 0.001 * CH4)),
+        "test/electricity/grid/2023 (co2_fossil)": (0.5, 1.1, "kg/kWh", 100 + 20),  # kWh in the system
+        "test/fuel/gas/2023 (co2_fossil)": (56, 1.05, "kg/GJ", 1.0),  # 1 GJ of gas
+        "test/fuel/gas/2023 (ch4_fossil)": (0.001, 1.5, "kg/GJ", CH4),
     }
     assert set(frame.index) == set(cases)
-    for name, (median, gsd, si, slope) in cases.items():
+    for name, (median, gsd, units, slope) in cases.items():
         row = frame.loc[name]
         lo, hi = q(median, gsd, low), q(median, gsd, high)
-        assert row["value_low"] == pytest.approx(lo * si, rel=1e-9), name
-        assert row["value_high"] == pytest.approx(hi * si, rel=1e-9), name
+        assert row["units"] == units, name
+        assert row["value_low"] == pytest.approx(lo, rel=1e-9), name
+        assert row["value_high"] == pytest.approx(hi, rel=1e-9), name
         assert row["total_low"] == pytest.approx(TOTAL + slope * (lo - median), rel=1e-9), name
         assert row["total_high"] == pytest.approx(TOTAL + slope * (hi - median), rel=1e-9), name
         assert row["swing"] == pytest.approx(slope * (hi - lo), rel=1e-9), name
@@ -163,7 +164,7 @@ def test_tornado_of_a_linear_model_equals_the_lognormal_quantiles(cm):
     assert frame.index[0] == "heat"  # 0.5 x 56 x 2 x (1.5^1.645 - 1.5^-1.645) ~ 92 kg
     assert frame.attrs["base"] == pytest.approx(TOTAL, rel=1e-12)
     assert frame.attrs["low"] == low and frame.attrs["high"] == high
-    assert frame.loc["power", "units"] == "m ** 2 / s ** 2"
+    assert frame.loc["power", "units"] == "kWh/t"  # as declared, not the kernel's SI J/kg
 
 
 def test_tornado_skips_derived_parameters_and_checks_the_quantiles(model_file, db):

@@ -185,7 +185,6 @@ def test_committed_json_schema_is_current():
     assert committed == model_schema(), "regenerate with: pcflab models --schema > datasets/models/schema.json"
 
 
-
 @pytest.mark.parametrize(
     ("declared", "used", "expected"),
     [
@@ -200,11 +199,13 @@ def test_ratio_parameter_keeps_its_unit_in_an_exchange(model_file, factors, decl
     """A ratio parameter (kg/t, %) used with a ratio unit is converted, not read as a plain number."""
     value, unit = declared.split()
     inputs = f"\n    inputs:\n      - {{process: part, amount: share, unit: {used}}}"
+    reference = "reference_product: {name: widget, amount: 1, unit: t}"
+    grid = "{factor: test/electricity/grid/2023, amount: %s, unit: kWh/t}"
     text = (
-        SMALL_MODEL.replace("  power:\n    value: 100\n    unit: kWh/t", f"  share:\n    value: {value}\n    unit: {unit}")
+        SMALL_MODEL.replace("power:\n    value: 100\n    unit: kWh/t", f"share:\n    value: {value}\n    unit: {unit}")
         .replace("    uncertainty: {distribution: lognormal, gsd: 1.2}\n", "")
-        .replace("reference_product: {name: widget, amount: 1, unit: t}", "reference_product: {name: widget, amount: 1, unit: t}" + inputs)
-        .replace("{factor: test/electricity/grid/2023, amount: power, unit: kWh/t}", "{factor: test/electricity/grid/2023, amount: 0, unit: kWh/t}")
+        .replace(reference, reference + inputs)
+        .replace(grid % "power", grid % "0")
     )
     text += """  part:
     name: Part

@@ -148,7 +148,7 @@ def shares_table(k=20):
     rho = rho[order]
     df = pd.DataFrame({"rho": rho, "rho2": rho**2}, index=pd.Index(NAMES[:k], name="quantity"))
     df["share"] = df["rho2"] / df["rho2"].sum()
-    df.attrs["explained"] = 0.87
+    df.attrs["rho2_sum"] = 0.87
     return df
 
 

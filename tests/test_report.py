@@ -1,5 +1,6 @@
 """Reports: the steel notebook runs through papermill and its numbers are the library's."""
 
+import base64
 import json
 import re
 
@@ -43,10 +44,39 @@ def test_report_numbers_equal_the_library(report):
     assert f"{stats['lower']:,.1f} – {stats['upper']:,.1f} kg CO2e" in html
 
 
+def test_report_analyses_equal_the_library(report):
+    """Sensitivity, contributions, data quality and grades in the report are the library's."""
+    summary = json.loads((report.parent / "summary.json").read_text(encoding="utf-8"))
+    sobol = pcflab.sensitivity(MODEL, "sobol", n=256, seed=SEED)
+    assert list(summary["sobol"]) == list(sobol["input"].values)
+    for name in sobol["input"].values[:3]:
+        assert summary["sobol"][name]["ST"] == float(sobol["ST"].sel(input=name))
+    assert summary["contributions_by_factor"] == pcflab.contributions(MODEL, by="factor")["gwp100"].to_dict()
+    assert summary["tornado_swing"] == pcflab.tornado(MODEL)["swing"].to_dict()
+    assert summary["data_quality"]["dqr"] == pcflab.data_quality(MODEL).dqr
+    assert [g["scheme_id"] for g in summary["grades"]] == [
+        "pcflab-percentile-steel",
+        "responsiblesteel-progress-levels-2025",
+        "espr-steel-hrc-2026-draft",
+    ]
+    for g in summary["grades"]:
+        again = pcflab.grade(MODEL, g["scheme_id"], n_samples=SAMPLES, seed=SEED)
+        assert g["probabilities"] == again.probabilities
+        assert g["deterministic_class"] == again.deterministic_class
+        assert sum(g["probabilities"].values()) == pytest.approx(1.0, abs=1e-12)
+    html = report.read_text(encoding="utf-8")
+    encoded = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    images = [base64.b64decode(b).decode("utf-8") for b in encoded]
+    labels = [svg for svg in images if "Product carbon footprint class" in svg]  # the class label
+    assert len(labels) == 1
+    assert summary["grades"][0]["most_likely_class"] in labels[0]
+
+
 def test_report_hides_code_and_loads_nothing_from_the_network(report):
     html = report.read_text(encoding="utf-8")
     assert "pcflab.simulate(" not in html  # code cells are hidden
-    assert html.count('src="data:image/svg+xml') >= 2  # stage bars and Monte Carlo histogram
+    # stages, histogram, convergence, tornado, variance shares, Sobol, 3 class-probability plots
+    assert html.count('src="data:image/svg+xml') >= 9
     external = re.findall(r"""(?:src|href)\s*=\s*["'](https?:[^"']+)""", html)
     assert external == []
 
