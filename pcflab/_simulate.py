@@ -17,11 +17,13 @@ from pcflab.methods import GASES, STAGES, summarize
 from ._errors import PcfError
 from ._footprint import _provenance, _raise_status, _weights, prepare
 
-__all__ = ["STAT_BLOCK", "evaluate", "simulate", "simulate_until", "standard_errors", "summary"]
+__all__ = ["STAT_BLOCK", "THETA_BUDGET", "evaluate", "simulate", "simulate_until", "standard_errors", "summary"]
 
-#: Samples per statistics block: chunks are rounded up to a multiple of it, so that the
-#: partial statistics, and their combination in order, never depend on the chunk size.
+#: Samples per statistics block: the streamed means and SDs are combined block by block, in
+#: sample order, over these fixed sample ranges, so they never depend on the chunk size.
 STAT_BLOCK = 4096
+#: Largest parameter matrix (samples x uncertain quantities x 8 B) drawn at a time [bytes].
+THETA_BUDGET = 64 * 2**20
 _SAMPLER_NAMES = {
     "random": "random (Philox4x64-10 counter-based)",
     "lhs": "Latin hypercube (keyed Feistel permutation of the strata)",
@@ -130,8 +132,9 @@ def simulate(
     gwp_set : {"AR4", "AR5", "AR6"}, optional
         GWP100 values (the profile's by default).
     chunk_size : int
-        Samples evaluated at a time (bounds memory); rounded up to a multiple of
-        ``STAT_BLOCK``. Does not change the results.
+        Samples evaluated at a time (bounds memory); lowered for large models so that a
+        chunk's parameter matrix stays within ``THETA_BUDGET`` (64 MiB: 1,250 samples of a
+        model with 6,700 uncertain quantities). Does not change the results.
     progress : bool
         Show a progress bar (tqdm).
     profile : str or MethodProfile, optional
@@ -168,7 +171,7 @@ def simulate(
         raise ValueError(f"keep must be 'cube' or 'totals', got {keep!r}")
     cm = prepare(model, factors, profile)
     gwp_set = gwp_set or cm.profile.gwp_set
-    chunk = math.ceil(chunk_size / STAT_BLOCK) * STAT_BLOCK
+    chunk = max(1, min(chunk_size, THETA_BUDGET // (8 * max(len(cm.kinds), 1))))
     columns = _record_columns(cm, record)
     payload = _payload(cm, gwp_set, seed, n_samples, sampler, columns)
     recorded = np.empty((n_samples, len(columns)))
@@ -195,13 +198,20 @@ def simulate(
         from tqdm.auto import tqdm
 
         progress_bar = tqdm(total=n_samples, desc="Monte Carlo", unit="sample", unit_scale=True)
+    pending, n_pending = [], 0  # stage x gas results not yet in a full STAT_BLOCK
     for start, (out, status, rec) in results():
         n = out.shape[0]
         bad = np.flatnonzero(status != kernel.STATUS_OK)
         if bad.size:
             _raise_status(cm, int(status[bad[0]]), f"in {bad.size} of {n} samples (first: sample {start + bad[0]})")
-        for b in range(0, n, STAT_BLOCK):
-            moments.add(out[b : b + STAT_BLOCK])
+        pending.append(out)
+        n_pending += n
+        if n_pending >= STAT_BLOCK:
+            buffer = np.concatenate(pending) if len(pending) > 1 else out
+            full = n_pending - n_pending % STAT_BLOCK
+            for b in range(0, full, STAT_BLOCK):
+                moments.add(buffer[b : b + STAT_BLOCK])
+            pending, n_pending = [buffer[full:]], n_pending - full
         totals[start : start + n] = out.sum(axis=(1, 2))
         recorded[start : start + n] = rec
         if cube is not None:
@@ -210,6 +220,8 @@ def simulate(
             progress_bar.update(n)
     if progress_bar is not None:
         progress_bar.close()
+    if n_pending:
+        moments.add(np.concatenate(pending))
     data = {
         "total": (("sample",), totals, {"units": "kg CO2e", "long_name": "carbon footprint per functional unit"}),
         "gwp100_mean": (("stage", "gas"), moments.mean, {"units": "kg CO2e", "long_name": "mean over samples"}),

@@ -177,6 +177,11 @@ def test_streaming_statistics_match_the_cube_and_chunking(model_file, factor_fil
     small = pcflab.simulate(cm, 30_000, seed=11, keep="totals", chunk_size=4096)
     np.testing.assert_array_equal(cube["gwp100_mean"].values, small["gwp100_mean"].values)
     np.testing.assert_array_equal(cube["gwp100_sd"].values, small["gwp100_sd"].values)
+    for odd in (1000, 333, 5000):  # chunks that straddle the statistics blocks
+        other = pcflab.simulate(cm, 30_000, seed=11, keep="totals", chunk_size=odd)
+        np.testing.assert_array_equal(other["total"].values, small["total"].values)
+        np.testing.assert_array_equal(other["gwp100_mean"].values, small["gwp100_mean"].values)
+        np.testing.assert_array_equal(other["gwp100_sd"].values, small["gwp100_sd"].values)
     np.testing.assert_allclose(cube["gwp100_mean"].values, cube["gwp100"].mean("sample").values, rtol=1e-12)
     np.testing.assert_allclose(
         cube["gwp100_sd"].values, cube["gwp100"].std("sample", ddof=1).values, rtol=1e-9, atol=1e-12
@@ -258,3 +263,24 @@ def test_recorded_parameters_are_the_sampled_values(model_file, factor_file):
     np.testing.assert_array_equal(everything["theta"].values, theta)
     with pytest.raises(pcflab.PcfError, match="no parameter 'powr'"):
         pcflab.simulate(cm, 10, seed=1, record=["powr"])
+
+
+def test_large_models_are_drawn_in_chunks_within_the_memory_budget(model_file, factor_file, monkeypatch):
+    """The chunk is lowered so a chunk's parameter matrix stays within THETA_BUDGET; same results."""
+    from pcflab import _simulate
+
+    cm = lognormal_sum_model(model_file, factor_file)
+    reference = pcflab.simulate(cm, 10_000, seed=5, keep="totals")
+    sizes = []
+    run_chunk = _simulate._run_chunk
+
+    def spy(payload, start, n):
+        sizes.append(n)
+        return run_chunk(payload, start, n)
+
+    monkeypatch.setattr(_simulate, "_run_chunk", spy)
+    monkeypatch.setattr(_simulate, "THETA_BUDGET", 8 * len(cm.kinds) * 700)  # room for 700 samples
+    capped = pcflab.simulate(cm, 10_000, seed=5, keep="totals")
+    assert max(sizes) == 700 and sum(sizes) == 10_000
+    for name in ("total", "gwp100_mean", "gwp100_sd"):
+        np.testing.assert_array_equal(capped[name].values, reference[name].values)
