@@ -708,10 +708,14 @@ def write_results(path, meta, rng, compile_res, sizes, stream, targets):
     if stream:
         s = stream
         L.append(f"## Streaming statistics: {s['samples']:,} samples at N = {s['n']}\n")
+        from pcflab._simulate import THETA_BUDGET
+
+        effective = min(s["chunk"], THETA_BUDGET // (8 * s["n_par"]))
         L.append(
             f'`pcflab.simulate(model, {s["samples"]:,}, keep="totals", chunk_size={s["chunk"]:,})` with '
-            f"{s['threads']} threads: each sample's total (8 B a sample) and streamed means and SDs of every stage "
-            "and gas; no sample x stage x gas cube."
+            f"{s['threads']} threads ({effective:,} samples a chunk: the {THETA_BUDGET // 2**20} MiB cap on a "
+            f"chunk of {s['n_par']:,} parameters): each sample's total (8 B a sample) and streamed means and SDs "
+            "of every stage and gas; no sample x stage x gas cube."
         )
         L.append(
             f"- peak RSS of the process: **{s['peak_rss'] / MIB:,.0f} MiB** "
