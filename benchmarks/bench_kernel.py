@@ -843,7 +843,7 @@ def bound_notes(sizes, rng, compile_res):
     )
     big = max(sizes, key=lambda r: r["n"])
     notes.append(
-        f"Model build: at N = {big['n']} reading the YAML (ruamel round-trip + pydantic) takes "
+        f"Model build: at N = {big['n']} reading the YAML (libyaml, then pydantic) takes "
         f"{big['load_model_s']:.1f} s and `compile_model` (pint unit resolution per exchange) "
         f"{big['compile_s']:.1f} s; these are paid once per model, not per sample. The numba kernels compile "
         f"once per installation ({compile_res['cold']['first_mc_call_s']:.0f} s cold, cached afterwards)."

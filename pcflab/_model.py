@@ -7,20 +7,19 @@ the pydantic classes below. Every error names the file, the line and the key.
 import hashlib
 import importlib.resources
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
 
 from pcflab.methods import GASES, STAGES
 
 from ._errors import ModelError
 from ._factor_schema import TRACEABILITY
+from ._yaml import _dotted, _gc_paused, _LineMap, read_yaml_mapping
 
 __all__ = ["ProductSystem", "load_model", "model_path", "model_schema"]
 
@@ -291,7 +290,7 @@ class ProductSystem(_Strict):
     electricity_contracts: list[ElectricityContract] = []
     path: str = Field("", exclude=True)
     sha256: str = Field("", exclude=True)
-    _lines: dict = pydantic.PrivateAttr(default_factory=dict)
+    _lines: Mapping = pydantic.PrivateAttr(default_factory=lambda: _LineMap(lines={}))
 
     def line_of(self, *keys):
         """1-based line of a key path in the model file (best effort, else None)."""
@@ -305,36 +304,6 @@ class ProductSystem(_Strict):
     def error(self, message, keys, hint, cls=ModelError):
         """Build an error located at ``keys`` in this model's file."""
         return cls(message, file=self.path, line=self.line_of(*keys), field=_dotted(keys), hint=hint)
-
-
-def _dotted(keys):
-    out = ""
-    for k in keys:
-        out += f"[{k}]" if isinstance(k, int) else (("." if out else "") + str(k))
-    return out
-
-
-def _positions(node, prefix=(), out=None):
-    """Map every key path of a ruamel document to its 1-based line."""
-    out = {} if out is None else out
-    if isinstance(node, CommentedMap):
-        for key in node:
-            line = node.lc.key(key)[0] + 1
-            out[prefix + (key,)] = line
-            _positions(node[key], prefix + (key,), out)
-    elif isinstance(node, CommentedSeq):
-        for i, item in enumerate(node):
-            out[prefix + (i,)] = node.lc.item(i)[0] + 1
-            _positions(item, prefix + (i,), out)
-    return out
-
-
-def _plain(node):
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 _MESSAGES = {
@@ -452,32 +421,13 @@ def load_model(name):
     """
     path = model_path(name)
     raw = path.read_bytes()
-    yaml = YAML(typ="rt")
+    data, lines = read_yaml_mapping(raw.decode("utf-8"), path)
     try:
-        doc = yaml.load(raw.decode("utf-8"))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise ModelError(
-            f"not valid YAML: {exc.problem}",
-            file=path,
-            line=None if mark is None else mark.line + 1,
-            hint="check indentation and quoting near this line",
-        ) from None
-    if not isinstance(doc, CommentedMap):
-        raise ModelError(
-            "a model file must be a YAML mapping",
-            file=path,
-            line=1,
-            hint="start with 'pcflab_model: 1' and the keys of datasets/models/README.md",
-        )
-    lines = _positions(doc)
-    try:
-        model = ProductSystem.model_validate(
-            {**_plain(doc), "path": str(path), "sha256": hashlib.sha256(raw).hexdigest()}
-        )
+        with _gc_paused():  # a big model makes 100 000 pydantic objects, in no cycle
+            model = ProductSystem.model_validate({**data, "path": str(path), "sha256": hashlib.sha256(raw).hexdigest()})
     except pydantic.ValidationError as exc:
         raise _validation_error(exc, path, lines) from None
-    model._lines.update(lines)
+    model._lines = lines
     _check_references(model)
     return model
 
