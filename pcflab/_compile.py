@@ -112,6 +112,8 @@ class CompiledModel:
     factor_table: object = field(repr=False, default=None)
     profile: object = None
     notes: list = field(default_factory=list)
+    #: results derived from the compiled model alone, computed once (e.g. its data quality)
+    _derived: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def _unit(model, keys, text):

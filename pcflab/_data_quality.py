@@ -382,6 +382,7 @@ def data_quality_attrs(cm, gwp_set=None):
 
     Never raises for a model whose nominal point cannot be solved: the figures are then NaN
     and ``data_quality_notes`` says why (the result's own evaluation reports the error).
+    Computed once per compiled model and GWP set.
 
     Parameters
     ----------
@@ -395,8 +396,11 @@ def data_quality_attrs(cm, gwp_set=None):
     dict
         netCDF-safe scalars and strings (NaN and ``"n/a"`` for missing values).
     """
+    key = ("data_quality_attrs", gwp_set or cm.profile.gwp_set)
     try:
-        return _assess(cm, gwp_set).summary()
+        if key not in cm._derived:  # every result's attrs carry it: assess once per model
+            cm._derived[key] = _assess(cm, key[1]).summary()
+        return dict(cm._derived[key])
     except PcfError as exc:
         cutoff = getattr(cm, "cutoff", {"excluded_share": 0.0})
         return {

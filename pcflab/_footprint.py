@@ -130,7 +130,7 @@ def _provenance(cm, gwp_set):
 
     The data-quality summary (``dqr``, ``dqr_level``, ``dqr_coverage``,
     ``primary_share``, ``traceable_share``, ``cutoff_excluded_share``,
-    ``data_quality_notes``; see ``pcflab._data_quality``) is computed once per call from
+    ``data_quality_notes``; see ``pcflab._data_quality``) is computed once per compiled model from
     the exchange contributions at the parameters' values. Every value is a netCDF-safe
     scalar or string: missing numbers are NaN, a missing DQR level is ``"n/a"``.
     """

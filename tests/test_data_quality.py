@@ -147,6 +147,24 @@ def test_every_result_carries_the_data_quality_summary(declared, db, tmp_path):
     mc.to_netcdf(tmp_path / "mc.nc")
 
 
+def test_data_quality_is_assessed_once_per_compiled_model(declared, db, monkeypatch):
+    """Every result's attrs carry the data quality; it is assessed once per model and GWP set."""
+    from pcflab import _data_quality
+
+    cm = pcflab.compile_model(declared, db)
+    calls = []
+    assess = _data_quality._assess
+    monkeypatch.setattr(_data_quality, "_assess", lambda c, g=None: calls.append(g) or assess(c, g))
+    first = pcflab.footprint(cm)
+    pcflab.simulate(cm, 64, seed=1)
+    pcflab.evaluate(cm, cm.nominal[None, :])
+    assert len(calls) == 1
+    pcflab.footprint(cm, gwp_set="AR5")
+    assert len(calls) == 2  # another GWP set weighs the contributions otherwise
+    first.attrs["dqr_level"] = "changed"  # a result's attrs are its own
+    assert pcflab.footprint(cm).attrs["dqr_level"] == "very good"
+
+
 def test_unrated_model_reports_nan_and_na_and_round_trips_netcdf(model_file, factor_file, tmp_path):
     """No factor carries a rating: the DQR is NaN / "n/a" in attrs, None in the dataclass."""
     import xarray as xr

@@ -35,3 +35,14 @@ def test_model_solves_and_simulates(name):
     table = pcflab.compare_methods(model)
     assert list(table.index) == list(PROFILES)
     assert (table["total"] > 0).all()
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_stage_gas_path_equals_the_process_gas_path(name):
+    """The Monte Carlo path (stage x gas summed directly) and the deterministic path (process
+    x gas, then by stage) are two implementations of the same sums."""
+    cm = pcflab.compile_model(pcflab.load_model(name), pcflab.load_factors())
+    by_process = pcflab.footprint(cm)["gwp100"].groupby("stage").sum()
+    by_stage = pcflab.evaluate(cm, cm.nominal[None, :])["gwp100"].isel(sample=0)
+    expected = by_process.reindex(stage=by_stage["stage"].values, fill_value=0.0).transpose("stage", "gas")
+    np.testing.assert_allclose(by_stage.values, expected.sel(gas=by_stage["gas"].values).values, rtol=1e-12, atol=1e-9)
