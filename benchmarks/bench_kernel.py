@@ -435,6 +435,8 @@ def worker_stream(job):
         "se": se,
         "failed": 0,  # pcflab.simulate raises on a sample the model cannot evaluate
         "chunk": chunk,
+        "effective_chunk": int(result.attrs["chunk_size"]),
+        "theta_budget": int(result.attrs["chunk_theta_budget_bytes"]),
         "n_par": len(cm.kinds),
         "rss_before": rss0,
         "peak_rss": _peak_hwm(),
@@ -708,13 +710,16 @@ def write_results(path, meta, rng, compile_res, sizes, stream, targets):
     if stream:
         s = stream
         L.append(f"## Streaming statistics: {s['samples']:,} samples at N = {s['n']}\n")
-        from pcflab._simulate import THETA_BUDGET
-
-        effective = min(s["chunk"], THETA_BUDGET // (8 * s["n_par"]))
+        # runs saved before the result recorded its chunk (attrs["chunk_size"]) say less
+        chunking = (
+            f"{s['effective_chunk']:,} samples a chunk: the {s['theta_budget'] // 2**20} MiB cap on a "
+            f"chunk of {s['n_par']:,} parameters"
+            if "effective_chunk" in s
+            else f"{s['n_par']:,} parameters"
+        )
         L.append(
             f'`pcflab.simulate(model, {s["samples"]:,}, keep="totals", chunk_size={s["chunk"]:,})` with '
-            f"{s['threads']} threads ({effective:,} samples a chunk: the {THETA_BUDGET // 2**20} MiB cap on a "
-            f"chunk of {s['n_par']:,} parameters): each sample's total (8 B a sample) and streamed means and SDs "
+            f"{s['threads']} threads ({chunking}): each sample's total (8 B a sample) and streamed means and SDs "
             "of every stage and gas; no sample x stage x gas cube."
         )
         L.append(

@@ -70,7 +70,7 @@ from ._formula import (
 )
 from ._normal import ndtri
 from ._philox import philox4x64, uniform01
-from ._sampling import SAMPLERS, feistel_permute, sample_parameters, spearman_to_pearson
+from ._sampling import SAMPLERS, feistel_permute, sample_parameters, spearman_to_pearson, transform_uniforms
 from ._solve import lu_solve_inplace
 from ._system import (
     STATUS_NONFINITE,
@@ -137,5 +137,6 @@ __all__ = [
     "run_program",
     "sample_parameters",
     "scaling_vector",
+    "transform_uniforms",
     "uniform01",
 ]

@@ -36,7 +36,7 @@ from ._distributions import FIXED, LOGNORMAL, inverse_cdf_full
 from ._normal import ndtri
 from ._philox import philox4x64, uniform01, uniform01_block
 
-__all__ = ["SAMPLERS", "feistel_permute", "sample_parameters", "spearman_to_pearson"]
+__all__ = ["SAMPLERS", "feistel_permute", "sample_parameters", "spearman_to_pearson", "transform_uniforms"]
 
 SAMPLERS = ("random", "lhs", "sobol")
 _LHS_SALT = np.uint64(0x5A17E5EED0C0FFEE)
@@ -172,7 +172,13 @@ def _copula(u, columns, chol):
 
 
 @nb.njit(cache=True, error_model="numpy", parallel=True)
-def _transform(u, kinds, p1, p2, p3, p4, table, out):
+def transform_uniforms(u, kinds, p1, p2, p3, p4, table, out):
+    """Map uniforms to quantities through each quantity's inverse CDF, in place.
+
+    ``u`` (sample x quantity) in (0, 1); ``kinds``, ``p1``..``p4`` and ``table`` describe
+    the distributions as ``inverse_cdf_full`` takes them; ``out`` (same shape as ``u``)
+    receives the values. A ``FIXED`` quantity takes ``p1`` whatever its uniform.
+    """
     n, k = out.shape
     for j in nb.prange(n):
         for p in range(k):
@@ -280,7 +286,7 @@ def sample_parameters(
         columns, chol = correlation
         _copula(u, np.asarray(columns, dtype=np.int64), np.asarray(chol, dtype=np.float64))
     out = np.empty((n, k))
-    _transform(
+    transform_uniforms(
         u,
         kinds,
         np.asarray(p1, dtype=np.float64),

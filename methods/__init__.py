@@ -4,7 +4,7 @@ sensitivity designs, statistics."""
 from ._allocation import ALLOCATION_METHODS, allocation_share
 from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
-from ._grading import GradeClass, Scheme, class_index, classify, list_schemes, load_scheme, thresholds
+from ._grading import GradeClass, Scheme, class_index, classify, list_schemes, load_scheme, thresholds, to_scheme_units
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
 from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
 from ._profiles import PROFILES, MethodProfile, get_profile
@@ -24,6 +24,7 @@ __all__ = [
     "list_schemes",
     "load_scheme",
     "thresholds",
+    "to_scheme_units",
     "ALLOCATION_METHODS",
     "PROFILES",
     "RECYCLING_COEFFICIENTS",

@@ -32,6 +32,8 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pcflab.core import PcfError, UnitMismatchError, ureg
+
 __all__ = [
     "GradeClass",
     "Scheme",
@@ -47,12 +49,6 @@ __all__ = [
 
 _TAG = re.compile(r"\[(P|P-via|S)\]")
 _UNITS = re.compile(r"^\s*(?P<mass>[A-Za-z]+)\s+(?P<basis>CO2e|CO2)\s*/\s*(?P<per>\S.*?)\s*$")
-
-
-def _errors():
-    from pcflab._errors import PcfError, UnitMismatchError
-
-    return PcfError, UnitMismatchError
 
 
 class GradeClass(BaseModel):
@@ -247,7 +243,6 @@ def _line_of(doc, keys):
 
 def scheme_from_dict(data, path=None, doc=None):
     """Validate a scheme given as a mapping (as read from YAML)."""
-    PcfError, _ = _errors()
     try:
         scheme = Scheme.model_validate(dict(data))
     except ValidationError as exc:
@@ -289,7 +284,6 @@ def load_scheme(id_or_path):
     PcfError
         If no such scheme exists or the file is invalid (file, line, field and the fix).
     """
-    PcfError, _ = _errors()
     if isinstance(id_or_path, Scheme):
         return id_or_path
     path = Path(id_or_path)
@@ -329,8 +323,6 @@ def parse_scheme_units(units, functional_unit):
         (mass unit of the numerator, basis ``CO2e`` or ``CO2``, functional-unit amount,
         functional-unit unit).
     """
-    from pcflab._units import ureg
-
     m = _UNITS.match(units or "")
     if not m:
         raise ValueError(f"units {units!r} must read '<mass> CO2e/<unit>' or '<mass> CO2/<unit>', e.g. 'kg CO2e/t'")
@@ -374,9 +366,6 @@ def to_scheme_units(value, functional_unit, scheme):
     UnitMismatchError
         If the functional units are not of the same kind (1 item against 1 t).
     """
-    from pcflab._units import ureg
-
-    _, UnitMismatchError = _errors()
     mass, _basis, s_amount, s_unit = parse_scheme_units(scheme.units, scheme.functional_unit)
     if isinstance(functional_unit, str):
         a, u = functional_unit.split(maxsplit=1)
@@ -407,7 +396,6 @@ def percentile_thresholds(scheme, benchmark):
     Percentiles use numpy's default (linear interpolation between order statistics,
     Hyndman & Fan type 7). With one benchmark value every threshold is that value.
     """
-    PcfError, _ = _errors()
     b = np.asarray(benchmark, dtype=float).ravel()
     if b.size == 0 or not np.all(np.isfinite(b)):
         raise PcfError(
@@ -421,7 +409,6 @@ def percentile_thresholds(scheme, benchmark):
 
 def thresholds(scheme, recycled_share=None, benchmark=None, n=None):
     """Upper thresholds of every class but the last, shape (n_classes - 1, n)."""
-    PcfError, _ = _errors()
     k = len(scheme.classes) - 1
     if scheme.kind == "fixed":
         t = np.array([c.upper for c in scheme.classes[:-1]], float)
@@ -454,7 +441,6 @@ def thresholds(scheme, recycled_share=None, benchmark=None, n=None):
 
 def class_index(value, scheme, recycled_share=None, benchmark=None):
     """Index (0 = best) of each value's class; see :func:`classify`."""
-    PcfError, _ = _errors()
     v = np.atleast_1d(np.asarray(value, dtype=float))
     if not np.all(np.isfinite(v)):
         raise PcfError("values to classify must be finite", hint="check the footprint samples for NaN")

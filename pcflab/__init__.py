@@ -17,16 +17,34 @@ The public API:
 - ``run_report``: a papermill report of a model.
 """
 
-from ._compile import compile_model
-from ._contributions import CONTRIBUTION_GROUPS, contributions, tornado, variance_shares
-from ._data_quality import DataQuality, data_quality, product_dqr
-from ._errors import PcfError
-from ._factors import load_factors
-from ._footprint import compare_methods, footprint, report_categories
-from ._grade import GradeResult, grade
-from ._label import class_label_svg
-from ._model import load_model
-from ._plots import (
+from pcflab.analysis import (
+    CONTRIBUTION_GROUPS,
+    GROUPINGS,
+    DataQuality,
+    GradeResult,
+    compare_methods,
+    contributions,
+    data_quality,
+    evaluate,
+    footprint,
+    grade,
+    product_dqr,
+    quantity_table,
+    report_categories,
+    sensitivity,
+    simulate,
+    simulate_until,
+    standard_errors,
+    summary,
+    tornado,
+    variance_shares,
+)
+from pcflab.core import PcfError
+from pcflab.factors import load_factors
+from pcflab.models import compile_model, load_model
+from pcflab.reporting import (
+    ReportParameters,
+    class_label_svg,
     plot_class_probabilities,
     plot_convergence,
     plot_histogram,
@@ -34,10 +52,9 @@ from ._plots import (
     plot_stages,
     plot_tornado,
     plot_variance_shares,
+    run_report,
 )
-from ._report import ReportParameters, run_report
-from ._sensitivity import GROUPINGS, quantity_table, sensitivity
-from ._simulate import evaluate, simulate, simulate_until, standard_errors, summary
+
 from ._version import __version__
 
 __all__ = [

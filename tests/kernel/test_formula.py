@@ -17,7 +17,7 @@ def _run(program, consts, theta, start=0, stop=None):
 
 
 def test_opcode_values_are_the_documented_ones():
-    # the table in kernel/_formula.py; pcflab._formula compiles to these numbers
+    # the table in kernel/_formula.py; pcflab.models._formula compiles to these numbers
     assert (CONST, PARAM, ADD, SUB, MUL, DIV, NEG, POW) == (0, 1, 2, 3, 4, 5, 6, 7)
 
 

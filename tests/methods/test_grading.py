@@ -5,7 +5,7 @@ import functools
 import numpy as np
 import pytest
 
-from pcflab._errors import PcfError, UnitMismatchError
+from pcflab.core._errors import PcfError, UnitMismatchError
 from pcflab.methods._grading import (
     class_index,
     classify,

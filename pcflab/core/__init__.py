@@ -1,0 +1,32 @@
+"""The base layer: errors, units and number formatting that every other layer may use.
+
+Nothing here imports another part of pcflab, so ``pcflab.methods`` (accounting rules)
+can raise pcflab's errors and convert units without importing the face. The errors say
+what is wrong, where (file, line, field) and how to fix it; ``ureg`` is the one pint
+unit registry, with ``t`` the metric tonne and CO2e defined.
+"""
+
+from ._errors import (
+    FactorTableError,
+    ModelError,
+    PcfError,
+    ReportError,
+    SystemSolveError,
+    UnitMismatchError,
+    UnknownFactorError,
+)
+from ._format import format_probability
+from ._units import parse_unit, ureg
+
+__all__ = [
+    "FactorTableError",
+    "ModelError",
+    "PcfError",
+    "ReportError",
+    "SystemSolveError",
+    "UnitMismatchError",
+    "UnknownFactorError",
+    "format_probability",
+    "parse_unit",
+    "ureg",
+]

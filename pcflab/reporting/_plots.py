@@ -1,0 +1,841 @@
+"""Figures of footprints, readable on screen and in print."""
+
+import re
+
+import numpy as np
+
+from pcflab.core import PcfError
+from pcflab.methods import STAGES, summarize
+
+__all__ = [
+    "plot_class_probabilities",
+    "plot_convergence",
+    "plot_histogram",
+    "plot_sobol",
+    "plot_stages",
+    "plot_tornado",
+    "plot_variance_shares",
+]
+
+_GAS_LABELS = {
+    "co2_fossil": "CO$_2$ fossil",
+    "co2_biogenic": "CO$_2$ biogenic",
+    "ch4_fossil": "CH$_4$ fossil",
+    "ch4_non_fossil": "CH$_4$ non-fossil",
+    "n2o": "N$_2$O",
+    "sf6": "SF$_6$",
+    "cf4": "CF$_4$",
+    "c2f6": "C$_2$F$_6$",
+    "hfc_134a": "HFC-134a",
+    "nf3": "NF$_3$",
+    "co2e": "CO$_2$e (pre-characterised factors)",
+}
+
+
+def _stage_label(stage):
+    return stage.replace("_", " ")
+
+
+def plot_stages(result, ax=None):
+    """Horizontal bars of the deterministic footprint by life-cycle stage, stacked by gas.
+
+    Parameters
+    ----------
+    result : xarray.Dataset
+        Output of ``pcflab.footprint``.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    by_stage = result["gwp100"].groupby("stage").sum("process").reindex(stage=list(STAGES), fill_value=0.0)
+    gases = [g for g in result.gas.values if float(abs(by_stage.sel(gas=g)).sum()) > 0]
+    left = np.zeros(len(STAGES))
+    colors = plt.get_cmap("tab10")
+    for k, gas in enumerate(gases):
+        vals = by_stage.sel(gas=gas).values
+        ax.barh(
+            [_stage_label(s) for s in STAGES], vals, left=left, color=colors(k % 10), label=_GAS_LABELS.get(gas, gas)
+        )
+        left += vals
+    for y, v in enumerate(left):
+        if v:
+            ax.text(v, y, f" {v:,.0f}", va="center", fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{result.attrs.get('gwp_set', '')} GWP100 [kg CO$_2$e per functional unit]")
+    ax.set_xlim(0, max(left.max() * 1.15, 1e-12))
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.set_title("Carbon footprint by life-cycle stage")
+    return ax
+
+
+def plot_histogram(mc_result, ax=None, bins=60):
+    """Histogram of Monte Carlo totals with mean, median and 95 % interval.
+
+    Parameters
+    ----------
+    mc_result : xarray.Dataset
+        Output of ``pcflab.simulate``.
+    ax : matplotlib.axes.Axes, optional
+    bins : int
+        Number of histogram bins.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
+    x = mc_result["total"].values
+    s = summarize(x)
+    ax.hist(x, bins=bins, color="#8fb3d9", edgecolor="white", linewidth=0.4)
+    ax.axvspan(
+        s["lower"],
+        s["upper"],
+        color="#f0c36d",
+        alpha=0.25,
+        label=f"95 % interval {s['lower']:,.0f} – {s['upper']:,.0f}",
+    )
+    ax.axvline(s["mean"], color="#c0392b", lw=1.6, label=f"mean {s['mean']:,.0f}")
+    ax.axvline(s["median"], color="#2c3e50", lw=1.2, ls="--", label=f"median {s['median']:,.0f}")
+    ax.set_xlabel("carbon footprint [kg CO$_2$e per functional unit]")
+    ax.set_ylabel("samples")
+    ax.set_title(f"Monte Carlo, {s['n']:,} samples (seed {mc_result.attrs.get('seed')})")
+    ax.legend(fontsize=8, frameon=False)
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Shared look of the analysis figures: Okabe-Ito colours (colour-blind safe), and the
+# second colour of each pair hatched, so that the two stay apart in greyscale print.
+# --------------------------------------------------------------------------------------------
+
+_BLUE = "#0072B2"  # dark: first-order index, input at its low quantile, rho < 0
+_ORANGE = "#E69F00"  # light and hatched: total index, input at its high quantile, rho > 0
+_SKY = "#56B4E9"
+_VERMILLION = "#D55E00"
+_HATCH = "//"
+_WIDTH = 8.0  # [in], as plot_stages and plot_histogram
+_FU = "kg CO$_2$e per functional unit"
+
+#: The functions whose results the figures below take (named in the errors).
+_PRODUCERS = {
+    "simulate": "pcflab.simulate (or pcflab.simulate_until)",
+    "sensitivity": "pcflab.sensitivity (method 'sobol' or 'morris')",
+    "tornado": "the one-at-a-time tornado analysis (pcflab.tornado)",
+    "shares": "the contribution-to-variance analysis (pcflab.variance_shares)",
+    "grade": "pcflab.grade",
+}
+_BREAKS = re.compile(r"[^\s/_-]+[\s/_-]*|[\s/_-]+")
+
+
+def _axes(ax, height=3.6):
+    """The given Axes, or new ones on a figure ``_WIDTH`` x ``height`` [in]."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(_WIDTH, height), layout="constrained")
+    return ax
+
+
+def _legend_right(ax, **kwargs):
+    """Legend outside the axes, on the right: it never hides bars, lines or their labels."""
+    return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False, **kwargs)
+
+
+def _rows_height(k):
+    """Figure height [in] for ``k`` labelled rows of horizontal bars (at least 3.6)."""
+    return max(3.6, 1.5 + 0.32 * k)
+
+
+def _check_top(top, func):
+    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or top < 1:
+        raise ValueError(f"{func}: top must be a positive integer (number of inputs shown), got {top!r}")
+    return int(top)
+
+
+def _missing(func, what, missing, producer, have=()):
+    """A PcfError saying which variables ``func`` needs and which function gives them."""
+    have = f" (it has: {', '.join(map(str, have))})" if len(have) else ""
+    return PcfError(
+        f"{func} needs {what} with {', '.join(repr(m) for m in missing)}; the input lacks them{have}",
+        hint=f"pass the result of {_PRODUCERS[producer]}",
+    )
+
+
+def _wrap(text, width=30, lines=2):
+    """Break a long input name into at most ``lines`` lines of about ``width`` characters.
+
+    Breaks fall after spaces, ``/``, ``_`` and ``-`` (factor ids such as
+    ``cn/electricity/grid/2023 (co2_fossil)`` break at their slashes). A name longer than
+    ``lines`` lines keeps its beginning and its end (often the year or the gas), with ``…``
+    between them.
+    """
+    text = str(text)
+    if len(text) <= width:
+        return text
+    tokens = []
+    for tok in _BREAKS.findall(text):
+        tokens.extend(tok[i : i + width] for i in range(0, len(tok), width))
+    out, line = [], ""
+    for tok in tokens:
+        if line and len(line) + len(tok.rstrip()) > width:
+            out.append(line.rstrip())
+            line = tok.lstrip()
+        else:
+            line += tok
+    out.append(line.rstrip())
+    if len(out) <= lines:
+        return "\n".join(out)
+    tail = ""
+    for tok in reversed(tokens):
+        if len(tail) + len(tok) > width - 1:
+            break
+        tail = tok + tail
+    if not tail.strip():
+        tail = text[-(width - 1) :]
+    return "\n".join([*out[: lines - 1], "…" + tail.strip()])
+
+
+def _fmt(value):
+    """A number as shown on a figure: thousands separated, else three significant digits."""
+    value = float(value)
+    if not np.isfinite(value):
+        return str(value)
+    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return text.replace("-", "\N{MINUS SIGN}")
+
+
+def _pct_label(q):
+    """``0.05`` -> ``P5``, ``0.975`` -> ``P97.5``."""
+    return f"P{100 * float(q):g}"
+
+
+def _unit_text(units):
+    u = "" if units is None else str(units).strip()
+    return "" if u in ("", "1", "-", "dimensionless", "nan", "None") else " " + u
+
+
+def _running_points(n, count=200):
+    """About ``count`` log-spaced sample counts from min(10, n) to ``n`` (all >= 2)."""
+    start = 10 if n >= 10 else 2
+    ns = np.unique(np.round(np.logspace(np.log10(start), np.log10(n), count)).astype(np.int64))
+    ns[-1] = n
+    return ns
+
+
+def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
+    """Running Monte Carlo mean and quantiles of the total footprint vs the sample count.
+
+    The running mean of the first n samples is drawn with its 95 % band, mean ± 1.96 SE
+    with SE = SD / sqrt(n) (SD of the first n samples), and the running quantiles as thin
+    lines, at about 200 log-spaced sample counts (fast for 10⁶ samples). At the last
+    count the quantiles carry their distribution-free 95 % confidence intervals
+    (``pcflab.standard_errors``). A flat line inside a narrow band means the estimate has
+    converged. Samples are taken in sample order; for ``sampler="lhs"`` or ``"sobol"`` a
+    prefix of the design is not itself a stratified design, so read the curve of a
+    ``"random"`` run.
+
+    Parameters
+    ----------
+    mc_result : xarray.Dataset
+        Output of ``pcflab.simulate`` or ``pcflab.simulate_until``: variable ``total``
+        [kg CO2e per functional unit] with dimension ``sample`` (at least 2 samples).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; by default a new 8 x 3.6 in figure.
+    quantiles : sequence of float
+        Probabilities in (0, 1) of the running quantiles [-].
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x: samples n (log scale); y: footprint [kg CO2e per functional unit].
+
+    Raises
+    ------
+    PcfError
+        If ``mc_result`` has no ``total`` with dimension ``sample``, or it holds NaN.
+    ValueError
+        If a quantile is not in (0, 1) or there are fewer than two samples.
+    """
+    from pcflab.analysis import standard_errors
+
+    if not hasattr(mc_result, "data_vars") or "total" not in mc_result.data_vars:
+        have = list(getattr(mc_result, "data_vars", ()))
+        raise _missing("plot_convergence", "a Monte Carlo Dataset", ["total"], "simulate", have)
+    total = mc_result["total"]
+    if total.dims != ("sample",):
+        raise PcfError(
+            f"plot_convergence needs 'total' with the single dimension 'sample', got dims {total.dims}",
+            hint=f"pass the result of {_PRODUCERS['simulate']}",
+        )
+    x = np.asarray(total.values, dtype=float)
+    n = x.size
+    if n < 2:
+        raise ValueError(f"plot_convergence needs at least two samples, got {n}")
+    if not np.all(np.isfinite(x)):
+        raise PcfError(
+            f"{np.count_nonzero(~np.isfinite(x))} of {n} totals are NaN or infinite",
+            field="total",
+            hint="check the model's evaluation (pcflab.simulate raises on failed samples)",
+        )
+    qs = [float(q) for q in quantiles]
+    if any(not 0.0 < q < 1.0 for q in qs):
+        raise ValueError(f"quantiles must lie strictly between 0 and 1, got {list(quantiles)}")
+
+    ns = _running_points(n)
+    ref = x.mean()  # shifted sums: no cancellation in the variance
+    c1 = np.cumsum(x - ref)[ns - 1]
+    c2 = np.cumsum((x - ref) ** 2)[ns - 1]
+    mean = ref + c1 / ns
+    var = np.maximum(c2 - c1**2 / ns, 0.0) / (ns - 1)
+    half = 1.96 * np.sqrt(var / ns)
+    running_q = np.array([np.quantile(x[:k], qs) for k in ns]).reshape(len(ns), len(qs))
+    final = standard_errors(mc_result, quantiles=qs)
+
+    ax = _axes(ax)
+    ax.fill_between(
+        ns, mean - half, mean + half, color=_SKY, alpha=0.45, linewidth=0, label="mean ± 1.96 SE (95 %)", gid="band"
+    )
+    ax.plot(ns, mean, color="black", lw=1.6, label="running mean", gid="mean")
+    ax.axhline(final["mean"], color="black", lw=0.6, ls=(0, (1, 3)), label=f"final mean {_fmt(final['mean'])}")
+    for j, q in enumerate(qs):
+        ax.plot(
+            ns,
+            running_q[:, j],
+            color=_VERMILLION,
+            lw=0.9,
+            ls="--" if q == 0.5 else "-",
+            label="running quantiles" if j == 0 else None,
+            gid=f"quantile {q:g}",
+        )
+        fq = final["quantiles"][q]
+        ax.errorbar(
+            n,
+            fq["value"],
+            yerr=1.96 * fq["se"],
+            color=_VERMILLION,
+            capsize=3,
+            lw=1.0,
+            label="final quantile, 95 % CI" if j == 0 else None,
+        )
+        below = fq["value"] < final["mean"]
+        ax.annotate(
+            _pct_label(q),
+            (ns[-1], fq["value"]),
+            xytext=(-8, -3 if below else 3),
+            textcoords="offset points",
+            ha="right",
+            va="top" if below else "bottom",
+            fontsize=8,
+            color=_VERMILLION,
+        )
+    ax.set_xscale("log")
+    ax.set_xlim(ns[0], n * 1.2)
+    ax.margins(y=0.08)
+    ax.set_xlabel("samples n (log scale)")
+    ax.set_ylabel(f"carbon footprint\n[{_FU}]")
+    rel = final["se_mean"] / abs(final["mean"]) if final["mean"] else np.inf
+    seed = mc_result.attrs.get("seed")
+    seed_text = "" if seed is None else f", seed {seed}"
+    detail = f"{n:,} samples{seed_text}: SE of the mean {_fmt(final['se_mean'])} ({100 * rel:.2f} %)"
+    if "target_relative_se" in mc_result.attrs:
+        met = "met" if mc_result.attrs.get("converged") else "not met"
+        detail += f", target {100 * float(mc_result.attrs['target_relative_se']):.2f} % {met}"
+    ax.set_title(f"Convergence of the Monte Carlo estimates\n{detail}", fontsize=10)
+    _legend_right(ax)
+    return ax
+
+
+def _input_labels(ds, names, width=30):
+    """Tick labels of the inputs (two lines at most): name, and its process where it fits."""
+    labels = []
+    for i, name in enumerate(names):
+        lines = _wrap(name, width).split("\n")
+        proc = str(ds["process"].values[i]) if "process" in ds.coords else ""
+        if proc and proc not in str(name) and not proc.startswith("("):
+            if len(lines[-1]) + len(proc) + 3 <= width:
+                lines[-1] += f" ({proc})"
+            elif len(lines) == 1:
+                lines.append(_wrap(f"({proc})", width, lines=1))
+        labels.append("\n".join(lines))
+    return labels
+
+
+def plot_sobol(sens, ax=None, top=15):
+    """Sobol first-order and total indices (or Morris μ*) of the most important inputs.
+
+    Sobol (``attrs["method"] == "sobol"``, or any method giving ``S1`` and ``ST``):
+    grouped horizontal bars of S1 (first order, dark) and ST (total effect, light and
+    hatched) per input, with error bars of the ``S1_conf`` / ``ST_conf`` half-widths. ST
+    well above S1 means the input acts through interactions. Morris
+    (``attrs["method"] == "morris"``): bars of μ* with error bars of ``mu_star_conf``,
+    and σ as an open diamond (non-linearity or interactions).
+
+    Parameters
+    ----------
+    sens : xarray.Dataset
+        Output of ``pcflab.sensitivity``: dimension ``input`` ordered by importance; Sobol
+        variables ``S1``, ``ST`` [-] and optionally ``S1_conf``, ``ST_conf`` [-, half
+        widths of the ``conf_level`` interval]; Morris variables ``mu_star``,
+        ``mu_star_conf`` and ``sigma`` [kg CO2e per functional unit, per unit of the
+        input's probability scale, or the ``units`` attribute of ``mu_star``]; optional
+        coordinates ``process`` (shown after the name) and ``units``; attributes
+        ``method``, ``n``, ``runs``, ``conf_level``, ``model_id``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; by default a new figure 8 in wide, taller with more inputs.
+    top : int
+        Number of inputs shown (the first ``top`` of ``input``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x: index [-] (Sobol) or μ* (Morris); y: inputs, most important at the top.
+
+    Raises
+    ------
+    PcfError
+        If ``sens`` is not a Dataset with dimension ``input`` and the variables of its
+        method.
+    ValueError
+        If ``top`` is not a positive integer.
+    """
+    top = _check_top(top, "plot_sobol")
+    if not hasattr(sens, "data_vars"):
+        raise PcfError(
+            f"plot_sobol needs an xarray.Dataset with dimension 'input', got {type(sens).__name__}",
+            hint=f"pass the result of {_PRODUCERS['sensitivity']}"
+            + (
+                "; a DataFrame converts with xarray.Dataset.from_dataframe(df.rename_axis('input'))"
+                if hasattr(sens, "columns")
+                else ""
+            ),
+        )
+    if "input" not in sens.dims or sens.sizes["input"] == 0:
+        raise PcfError(
+            f"plot_sobol needs a Dataset with a non-empty dimension 'input', got dims {dict(sens.sizes)}",
+            hint=f"pass the result of {_PRODUCERS['sensitivity']}",
+        )
+    method = str(sens.attrs.get("method", "morris" if "mu_star" in sens else "sobol")).lower()
+    needed = ["mu_star", "sigma"] if method == "morris" else ["S1", "ST"]
+    lacking = [v for v in needed if v not in sens.data_vars]
+    if lacking:
+        raise _missing("plot_sobol", f"a {method} sensitivity Dataset", lacking, "sensitivity", list(sens.data_vars))
+    n_inputs = sens.sizes["input"]
+    k = min(top, n_inputs)
+    sub = sens.isel(input=slice(0, k))
+    labels = _input_labels(sub, sub["input"].values)
+    y = np.arange(k)
+
+    def conf(name):
+        return np.nan_to_num(np.asarray(sub[name].values, dtype=float)) if name in sub.data_vars else None
+
+    error_kw = {"ecolor": "black", "elinewidth": 0.9, "capsize": 2.5, "capthick": 0.9}
+    ax = _axes(ax, _rows_height(k))
+    cl = sens.attrs.get("conf_level")
+    ci = f"\n± {100 * float(cl):g} % CI" if cl is not None else "\n± CI"
+    runs = sens.attrs.get("runs")
+    n_design = sens.attrs.get("n")
+    run_text = f"{int(runs):,} model runs" if runs else ""
+    of = f"{sens.attrs['model_id']}: " if sens.attrs.get("model_id") else ""
+    if method == "morris":
+        mu = np.asarray(sub["mu_star"].values, dtype=float)
+        err = conf("mu_star_conf")
+        ax.barh(
+            y,
+            mu,
+            height=0.6,
+            xerr=err,
+            color=_BLUE,
+            edgecolor="black",
+            linewidth=0.5,
+            error_kw=error_kw,
+            label="μ* (mean |elementary\neffect|)" + (ci if err is not None else ""),
+        )
+        ax.plot(
+            sub["sigma"].values,
+            y,
+            ls="none",
+            marker="D",
+            markersize=5,
+            markerfacecolor="white",
+            markeredgecolor=_VERMILLION,
+            markeredgewidth=1.3,
+            label="σ (non-linearity,\ninteractions)",
+            gid="sigma",
+        )
+        units = sens["mu_star"].attrs.get("units") or f"{_FU}, per unit of the input's probability scale"
+        ax.set_xlabel(f"Morris μ* and σ [{units}]")
+        title = f"{of}Morris μ*, top {k} of {n_inputs} inputs"
+        detail = ", ".join(t for t in (f"{n_design} trajectories" if n_design else "", run_text) if t)
+    else:
+        s1 = np.asarray(sub["S1"].values, dtype=float)
+        st = np.asarray(sub["ST"].values, dtype=float)
+        e1, et = conf("S1_conf"), conf("ST_conf")
+        h = 0.38
+        ax.barh(
+            y - h / 2,
+            s1,
+            height=h,
+            xerr=e1,
+            color=_BLUE,
+            edgecolor="black",
+            linewidth=0.5,
+            error_kw=error_kw,
+            label="first order S$_1$" + (ci if e1 is not None else ""),
+        )
+        ax.barh(
+            y + h / 2,
+            st,
+            height=h,
+            xerr=et,
+            color=_ORANGE,
+            edgecolor="black",
+            hatch=_HATCH,
+            hatchcolor="#5a3e00",
+            linewidth=0.5,
+            error_kw=error_kw,
+            label="total S$_T$" + (ci if et is not None else ""),
+        )
+        ax.set_xlabel("Sobol index [-] (share of the footprint's variance)")
+        name = {"sobol": "Sobol", "fast": "FAST", "rbd_fast": "RBD-FAST"}.get(method, method)
+        title = f"{of}{name} indices, top {k} of {n_inputs} inputs"
+        total_s1 = float(np.nansum(sens["S1"].values))
+        parts = (f"N = {n_design}" if n_design else "", run_text, f"ΣS$_1$ = {total_s1:.2f} over all inputs")
+        detail = ", ".join(t for t in parts if t)
+        hi = np.nanmax(np.concatenate([s1 + (0 if e1 is None else e1), st + (0 if et is None else et)]))
+        lo = np.nanmin(np.concatenate([s1 - (0 if e1 is None else e1), st - (0 if et is None else et)]))
+        ax.set_xlim(min(0.0, lo * 1.1), max(hi * 1.08, 0.05))
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=8.5)
+    ax.set_ylim(k - 0.5, -0.5)  # most important at the top
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(f"{title}\n{detail}" if detail else title, fontsize=10)
+    _legend_right(ax)
+    return ax
+
+
+def plot_tornado(tornado, ax=None, top=15):
+    """Tornado diagram: the footprint with one input at a time at a low or high quantile.
+
+    For each input, a bar from the deterministic footprint (vertical line) to the footprint
+    with that input at its low quantile (dark) and one to the footprint with it at its high
+    quantile (light, hatched), the others at their deterministic values. The input values
+    and units are written at the bar ends.
+
+    Parameters
+    ----------
+    tornado : pandas.DataFrame
+        Indexed by quantity name and sorted by ``swing``, descending, with columns
+        ``value_low``, ``value_high`` [the input's ``units``], ``units``, ``total_low``,
+        ``total_high`` and ``swing`` [kg CO2e per functional unit]; ``attrs["base"]``, the
+        deterministic footprint [kg CO2e per functional unit], and ``attrs["low"]``,
+        ``attrs["high"]``, the quantiles' probabilities [-] (e.g. 0.05 and 0.95).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; by default a new figure 8 in wide, taller with more inputs.
+    top : int
+        Number of inputs shown (the first ``top`` rows).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x: footprint [kg CO2e per functional unit]; y: inputs, largest swing at the top.
+
+    Raises
+    ------
+    PcfError
+        If ``tornado`` is not a DataFrame with those columns and ``attrs["base"]``.
+    ValueError
+        If ``top`` is not a positive integer.
+    """
+    top = _check_top(top, "plot_tornado")
+    needed = ["value_low", "value_high", "units", "total_low", "total_high"]
+    if not hasattr(tornado, "columns"):
+        raise PcfError(
+            f"plot_tornado needs a pandas.DataFrame, got {type(tornado).__name__}",
+            hint=f"pass the result of {_PRODUCERS['tornado']}",
+        )
+    lacking = [c for c in needed if c not in tornado.columns]
+    if lacking:
+        raise _missing("plot_tornado", "a tornado table", lacking, "tornado", list(tornado.columns))
+    if "base" not in tornado.attrs:
+        raise PcfError(
+            "plot_tornado needs the deterministic footprint in attrs['base'] [kg CO2e per functional unit]",
+            hint=f"pass the result of {_PRODUCERS['tornado']} (pandas operations can drop attrs)",
+        )
+    if len(tornado) == 0:
+        raise PcfError("plot_tornado got an empty table", hint="the model has no uncertain input")
+    base = float(tornado.attrs["base"])
+    lo_q, hi_q = tornado.attrs.get("low"), tornado.attrs.get("high")
+    lo_label = f"input at its {_pct_label(lo_q)}" if lo_q is not None else "input at its low value"
+    hi_label = f"input at its {_pct_label(hi_q)}" if hi_q is not None else "input at its high value"
+    k = min(top, len(tornado))
+    sub = tornado.iloc[:k]
+    y = np.arange(k)
+    t_lo = sub["total_low"].to_numpy(dtype=float)
+    t_hi = sub["total_high"].to_numpy(dtype=float)
+
+    ax = _axes(ax, _rows_height(k))
+    style = {"height": 0.62, "edgecolor": "black", "linewidth": 0.5}
+    bars_lo = ax.barh(y, t_lo - base, left=base, color=_BLUE, label=lo_label, **style)
+    bars_hi = ax.barh(
+        y, t_hi - base, left=base, color=_ORANGE, hatch=_HATCH, hatchcolor="#5a3e00", label=hi_label, **style
+    )
+    # where both bars point the same way, the shorter one is drawn on top of the longer
+    for p_lo, p_hi, a, b in zip(bars_lo, bars_hi, t_lo, t_hi, strict=True):
+        if abs(a - base) < abs(b - base):
+            p_lo.set_zorder(p_hi.get_zorder() + 0.1)
+    ax.axvline(base, color="black", lw=1.2, label=f"deterministic\nfootprint {_fmt(base)}")
+
+    for i, row in enumerate(sub.itertuples(index=False)):
+        u = _unit_text(row.units)
+        ends = [(float(row.total_low), float(row.value_low)), (float(row.total_high), float(row.value_high))]
+        sides = [np.sign(e - base) for e, _ in ends]
+        if sides[0] and sides[1] and sides[0] != sides[1]:
+            texts = [(e, f"{_fmt(v)}{u}") for e, v in ends]
+        else:  # same side: one label, low / high, at the farther end
+            far = max(ends, key=lambda ev: abs(ev[0] - base))[0]
+            texts = [(far, f"{_fmt(row.value_low)} / {_fmt(row.value_high)}{u}")] if far != base else []
+        for e, text in texts:
+            right = e >= base
+            ax.annotate(
+                text,
+                (e, i),
+                xytext=(3 if right else -3, 0),
+                textcoords="offset points",
+                ha="left" if right else "right",
+                va="center",
+                fontsize=8,
+            )
+    ext = np.concatenate([t_lo, t_hi, [base]])
+    span = float(ext.max() - ext.min()) or (abs(base) * 0.1 or 1.0)
+    ax.set_xlim(ext.min() - 0.35 * span, ext.max() + 0.35 * span)
+    ax.set_yticks(y, [_wrap(n) for n in sub.index], fontsize=8.5)
+    ax.set_ylim(k - 0.5, -0.5)
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel(f"carbon footprint [{_FU}]")
+    if lo_q is not None and hi_q is not None:
+        what = f"one input at a time at its {_pct_label(lo_q)} or {_pct_label(hi_q)}"
+    else:
+        what = "one input at a time at its low or high value"
+    ax.set_title(f"Tornado: {what}, the others at their values\ntop {k} of {len(tornado)} inputs by swing", fontsize=10)
+    _legend_right(ax)
+    return ax
+
+
+def plot_class_probabilities(grade_result, ax=None):
+    """Probability of each class of a grading scheme, from a Monte Carlo run.
+
+    Vertical bars of the probability of each class in scheme order [%], labelled with their
+    value; the deterministic class (from the footprint at the parameters' values) is
+    highlighted (vermillion, cross-hatched), and a dashed line marks the robustness level.
+    The title says the class and its probability, or that no class is robust.
+
+    Parameters
+    ----------
+    grade_result : GradeResult
+        Output of ``pcflab.grade``: ``probabilities`` (class -> probability [-], in
+        scheme order), ``deterministic_class``, ``most_likely_class``, ``probability``,
+        ``robust``, ``robust_level`` [-], ``scheme_name``, ``units``, ``value`` and
+        ``interval`` [the scheme's units], ``interval_level`` and ``n_samples``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; by default a new 8 x 3.6 in figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x: classes; y: probability [%].
+
+    Raises
+    ------
+    PcfError
+        If ``grade_result`` lacks one of those fields.
+    """
+    from pcflab.core import format_probability
+
+    needed = [
+        "probabilities",
+        "deterministic_class",
+        "most_likely_class",
+        "probability",
+        "robust",
+        "robust_level",
+        "scheme_name",
+    ]
+    lacking = [f for f in needed if not hasattr(grade_result, f)]
+    if lacking or not isinstance(grade_result.probabilities, dict) or not grade_result.probabilities:
+        raise _missing(
+            "plot_class_probabilities", "a GradeResult", lacking or ["probabilities (non-empty dict)"], "grade"
+        )
+    r = grade_result
+    classes = list(r.probabilities)
+    pct = 100.0 * np.array([float(r.probabilities[c]) for c in classes])
+    x = np.arange(len(classes))
+    ax = _axes(ax)
+    bars = ax.bar(x, pct, width=0.65, color=_SKY, edgecolor="black", linewidth=0.6, label="other classes")
+    for c, patch in zip(classes, bars, strict=True):
+        if c == r.deterministic_class:
+            patch.set_facecolor(_VERMILLION)
+            patch.set_hatch("xx")
+            patch.set_hatchcolor("black")
+            patch.set_linewidth(1.4)
+            patch.set_gid("deterministic")
+    for xi, c in zip(x, classes, strict=True):
+        p = float(r.probabilities[c])
+        ax.annotate(
+            format_probability(p),
+            (xi, 100 * p),
+            xytext=(0, 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+        )
+    level = 100.0 * float(r.robust_level)
+    ax.axhline(level, color="black", ls="--", lw=1.0, gid="robust_level")
+    ax.set_xticks(x, [_wrap(c, width=14) for c in classes], fontsize=9)
+    ax.set_ylim(0, 112)
+    ax.set_yticks(np.arange(0, 101, 20))
+    ax.set_ylabel("probability [%]")
+    ax.set_xlabel(f"class — {_wrap(r.scheme_name, width=90)}")
+    ax.grid(axis="y", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [
+        Patch(
+            facecolor=_VERMILLION,
+            hatch="xx",
+            edgecolor="black",
+            linewidth=1.4,
+            label=f"deterministic class ({r.deterministic_class})",
+        ),
+        Patch(facecolor=_SKY, edgecolor="black", linewidth=0.6, label="other classes"),
+        Line2D(
+            [], [], color="black", ls="--", lw=1.0, label=f"robust at ≥ {format_probability(float(r.robust_level))}"
+        ),
+    ]
+    _legend_right(ax, handles=handles)
+    if r.robust:
+        head = f"class {r.most_likely_class} with {format_probability(float(r.probability))} probability"
+    else:
+        head = (
+            f"not robust: most likely class {r.most_likely_class} with "
+            f"{format_probability(float(r.probability))} probability, "
+            f"no class reaches {format_probability(float(r.robust_level))}"
+        )
+    detail = []
+    if getattr(r, "value", None) is not None:
+        detail.append(f"footprint {_fmt(r.value)} {getattr(r, 'units', '')}".rstrip())
+    if getattr(r, "interval", None) is not None:
+        lvl = getattr(r, "interval_level", None)
+        lvl_text = f"{100 * float(lvl):g} % " if lvl is not None else ""
+        detail.append(f"{lvl_text}interval {_fmt(r.interval[0])} – {_fmt(r.interval[1])}")
+    if getattr(r, "n_samples", None):
+        detail.append(f"{int(r.n_samples):,} samples")
+    ax.set_title(head + ("\n" + ", ".join(detail) if detail else ""), fontsize=10)
+    return ax
+
+
+def plot_variance_shares(shares, ax=None, top=15):
+    """Share of the footprint's variance by input, from squared correlations.
+
+    Horizontal bars of each input's ``share`` of Σρ² [%], dark where the footprint decreases
+    with the input (ρ < 0) and light, hatched where it increases (ρ > 0), labelled with the
+    share and ρ. The title gives Σρ² (``attrs["rho2_sum"]``): the part of the variance the
+    correlations account for; well below 1 means interactions or non-monotonic effects,
+    and the shares are then only indicative.
+
+    Parameters
+    ----------
+    shares : pandas.DataFrame
+        Indexed by quantity name, sorted by importance, with columns ``rho`` [-],
+        ``rho2`` [-] and ``share`` [-, summing to 1 over all rows]; ``attrs["rho2_sum"]``,
+        the unnormalised Σρ² [-].
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; by default a new figure 8 in wide, taller with more inputs.
+    top : int
+        Number of inputs shown (the first ``top`` rows).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x: share of the variance [%]; y: inputs, largest share at the top.
+
+    Raises
+    ------
+    PcfError
+        If ``shares`` is not a DataFrame with those columns.
+    ValueError
+        If ``top`` is not a positive integer.
+    """
+    top = _check_top(top, "plot_variance_shares")
+    needed = ["rho", "rho2", "share"]
+    if not hasattr(shares, "columns"):
+        raise PcfError(
+            f"plot_variance_shares needs a pandas.DataFrame, got {type(shares).__name__}",
+            hint=f"pass the result of {_PRODUCERS['shares']}",
+        )
+    lacking = [c for c in needed if c not in shares.columns]
+    if lacking:
+        raise _missing(
+            "plot_variance_shares", "a contribution-to-variance table", lacking, "shares", list(shares.columns)
+        )
+    if len(shares) == 0:
+        raise PcfError("plot_variance_shares got an empty table", hint="the model has no uncertain input")
+    k = min(top, len(shares))
+    sub = shares.iloc[:k]
+    y = np.arange(k)
+    pct = 100.0 * sub["share"].to_numpy(dtype=float)
+    rho = sub["rho"].to_numpy(dtype=float)
+    up = rho > 0
+    ax = _axes(ax, _rows_height(k))
+    style = {"height": 0.62, "edgecolor": "black", "linewidth": 0.5}
+    if up.any():
+        ax.barh(
+            y[up],
+            pct[up],
+            color=_ORANGE,
+            hatch=_HATCH,
+            hatchcolor="#5a3e00",
+            label="footprint increases\nwith the input (ρ > 0)",
+            **style,
+        )
+    if (~up).any():
+        ax.barh(y[~up], pct[~up], color=_BLUE, label="footprint decreases\nwith the input (ρ ≤ 0)", **style)
+    for yi, p, r in zip(y, pct, rho, strict=True):
+        ax.annotate(
+            f"{p:.1f} %  (ρ = {r:+.2f})".replace("-", "\N{MINUS SIGN}"),
+            (p, yi),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.set_xlim(0, max(pct.max() * 1.55, 1.0))  # room for the labels at the bar ends
+    ax.set_yticks(y, [_wrap(n) for n in sub.index], fontsize=8.5)
+    ax.set_ylim(k - 0.5, -0.5)
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel("share of the footprint's variance, ρ² / Σρ² [%]")
+    explained = shares.attrs.get("rho2_sum", shares.attrs.get("explained"))
+    note = (
+        f"Σρ² = {float(explained):.2f}: the rank correlations explain {100 * float(explained):.0f} % "
+        "of the variance of the ranks"
+        if (explained is not None)
+        else "Σρ² not given"
+    )
+    ax.set_title(f"Contribution to variance, top {k} of {len(shares)} inputs\n{note}", fontsize=10)
+    _legend_right(ax)
+    return ax

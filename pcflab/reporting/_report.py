@@ -1,0 +1,216 @@
+"""Reports: a parameterised notebook executed by papermill, rendered by nbconvert.
+
+A report is written to a staging folder next to its destination and moved into
+place only when it succeeded, so a failed run never destroys a good report; the failed
+notebook is kept in ``<name>.failed/`` for inspection.
+"""
+
+import importlib.resources
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pcflab.core import ReportError
+
+__all__ = ["ReportParameters", "notebook_path", "report_name", "run_report"]
+
+
+def notebook_path(name):
+    """Path of a shipped notebook (``steel``) or of a given ``.ipynb`` file."""
+    p = Path(name)
+    if p.suffix == ".ipynb" and p.is_file():
+        return p
+    shipped = Path(str(importlib.resources.files("pcflab.notebooks").joinpath(f"{name}.ipynb")))
+    if shipped.is_file():
+        return shipped
+    raise ReportError(
+        f"no notebook named {str(name)!r}",
+        hint="give a shipped notebook name such as 'steel' or a path to a .ipynb file",
+    )
+
+
+def report_name(model):
+    """Folder name of a model's report: its id with '/' replaced by '-'."""
+    from pcflab.models import ProductSystem, load_model
+
+    m = model if isinstance(model, ProductSystem) else load_model(model)
+    return m.id.replace("/", "-")
+
+
+def _template_dir():
+    return Path(str(importlib.resources.files("pcflab.reports").joinpath("templates")))
+
+
+def _to_html(notebook_file, html_file):
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook_file, as_version=4)
+    exporter = HTMLExporter(template_name="pcflab", extra_template_basedirs=[str(_template_dir())])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nb)
+    html_file.write_text(body, encoding="utf-8")
+
+
+def _swap_into_place(staging, out_dir):
+    backup = None
+    if out_dir.exists():
+        backup = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        os.replace(out_dir, backup)
+    os.replace(staging, out_dir)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def run_report(
+    model="steel/bf-bof-hot-rolled-coil",
+    notebook="steel",
+    out_dir=None,
+    samples=10_000,
+    seed=42,
+    parameters=None,
+    progress=False,
+    kernel_name="python3",
+):
+    """Execute a parameterised notebook for a model and render it as HTML.
+
+    Parameters
+    ----------
+    model : str
+        Model file or shipped model name.
+    notebook : str
+        Shipped notebook name or path to a ``.ipynb`` file.
+    out_dir : str or Path, optional
+        Destination folder; ``reports/<model id with '-'>`` in the working directory
+        by default.
+    samples : int
+        Monte Carlo samples.
+    seed : int
+        Seed of the Monte Carlo run.
+    parameters : dict, optional
+        Further notebook parameters (checked against the notebook's parameters cell).
+    progress : bool
+        Show papermill's cell progress bar.
+    kernel_name : str
+        Jupyter kernel to execute with.
+
+    Returns
+    -------
+    Path
+        The ``report.html`` written.
+
+    Raises
+    ------
+    ReportError
+        For unknown parameters or a failed cell (the failed notebook is kept).
+    """
+    import papermill as pm
+
+    nb_file = notebook_path(notebook)
+    name = report_name(model)
+    out_dir = Path(out_dir) if out_dir is not None else Path("reports") / name
+    out_dir = out_dir.resolve()
+    params = {"model": str(model), "samples": int(samples), "seed": int(seed), **(parameters or {})}
+    declared = pm.inspect_notebook(str(nb_file))
+    unknown = sorted(set(params) - set(declared) - {"output_dir"})
+    if unknown:
+        raise ReportError(
+            f"unknown notebook parameter(s): {', '.join(unknown)}",
+            file=nb_file,
+            hint=f"the notebook's parameters are: {', '.join(sorted(declared))}",
+        )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    staging.chmod(0o755)
+    params["output_dir"] = str(staging)
+    executed = staging / "report.ipynb"
+    try:
+        pm.execute_notebook(
+            str(nb_file),
+            str(executed),
+            parameters=params,
+            kernel_name=kernel_name,
+            cwd=str(staging),
+            progress_bar=progress,
+            log_output=False,
+        )
+        _to_html(executed, staging / "report.html")
+    except Exception as exc:
+        failed = out_dir.with_name(f"{out_dir.name}.failed")
+        shutil.rmtree(failed, ignore_errors=True)
+        os.replace(staging, failed)
+        detail = getattr(exc, "evalue", None) or str(exc).strip().splitlines()[-1:]
+        raise ReportError(
+            f"the report of {model} failed: {detail}",
+            file=failed / "report.ipynb",
+            hint="open the failed notebook to see the cell that failed; "
+            "the previous report (if any) was left untouched",
+        ) from exc
+    meta = {"model": str(model), "notebook": str(nb_file.name), "parameters": params | {"output_dir": "."}}
+    (staging / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    _swap_into_place(staging, out_dir)
+    return out_dir / "report.html"
+
+
+class ReportParameters:
+    """Validated parameters of a footprint report notebook.
+
+    Parameters
+    ----------
+    model : str
+        Model file or shipped model name.
+    samples : int
+        Monte Carlo samples (>= 100).
+    seed : int
+        Seed (0 <= seed < 2**64).
+    gwp_set : {"AR4", "AR5", "AR6"}
+        GWP100 set.
+    output_dir : str
+        Folder where the notebook writes its results files.
+    sobol_n : int
+        Sobol base sample size of the sensitivity section (a power of two >= 16; the model
+        runs N (k + 2) times for k uncertain quantities), or 0 to leave the section out.
+    schemes : sequence of str
+        Class schemes the product is graded under (ids of ``pcflab.methods.list_schemes()``
+        or scheme files).
+
+    Raises
+    ------
+    ReportError
+        Naming the parameter that is wrong and what it must be.
+    """
+
+    def __init__(self, model, samples, seed, gwp_set="AR6", output_dir=".", sobol_n=0, schemes=()):
+        from pcflab.methods import GWP_SETS, list_schemes
+
+        def bad(name, value, must):
+            raise ReportError(
+                f"report parameter {name}={value!r} is invalid: it must be {must}",
+                field=name,
+                hint=f"pass -p {name} <value> to papermill or fix the call",
+            )
+
+        if not isinstance(model, str) or not model:
+            bad("model", model, "a model file or shipped model name")
+        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 100:
+            bad("samples", samples, "an integer >= 100")
+        if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+            bad("seed", seed, "an integer between 0 and 2**64 - 1")
+        if gwp_set not in GWP_SETS:
+            bad("gwp_set", gwp_set, f"one of {', '.join(GWP_SETS)}")
+        is_int = isinstance(sobol_n, int) and not isinstance(sobol_n, bool)
+        if not is_int or (sobol_n != 0 and (sobol_n < 16 or sobol_n & (sobol_n - 1))):
+            bad("sobol_n", sobol_n, "0 (no sensitivity section) or a power of two >= 16, such as 256")
+        if isinstance(schemes, str) or not all(isinstance(x, str) for x in schemes):
+            bad("schemes", schemes, "a list of scheme ids or scheme files")
+        known = set(list_schemes())
+        for x in schemes:
+            if x not in known and not Path(x).is_file():
+                bad("schemes", x, f"a scheme file or one of the shipped schemes: {', '.join(sorted(known))}")
+        self.model, self.samples, self.seed, self.gwp_set = model, samples, seed, gwp_set
+        self.sobol_n, self.schemes = sobol_n, list(schemes)
+        self.output_dir = Path(output_dir)

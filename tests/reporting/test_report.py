@@ -1,0 +1,96 @@
+"""Reports: the steel notebook runs through papermill and its numbers are the library's."""
+
+import base64
+import json
+import re
+
+import pytest
+
+import pcflab
+from pcflab.core._errors import ReportError
+
+pytestmark = [pytest.mark.notebook, pytest.mark.slow]
+
+MODEL = "steel/bf-bof-hot-rolled-coil"
+SAMPLES, SEED = 500, 7
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports") / "steel"
+    html = pcflab.run_report(MODEL, "steel", out_dir=out, samples=SAMPLES, seed=SEED)
+    return html
+
+
+def test_report_files_exist(report):
+    folder = report.parent
+    for name in ("report.html", "report.ipynb", "results.nc", "summary.json", "run.json"):
+        assert (folder / name).is_file(), name
+    assert not list(folder.parent.glob(".steel.staging-*"))
+
+
+def test_report_numbers_equal_the_library(report):
+    summary = json.loads((report.parent / "summary.json").read_text(encoding="utf-8"))
+    det = pcflab.footprint(MODEL)
+    stats = pcflab.summary(pcflab.simulate(MODEL, SAMPLES, SEED))
+    assert summary["deterministic_total"] == float(det["gwp100"].sum())
+    for key in ("mean", "median", "lower", "upper", "sd"):
+        assert summary["monte_carlo"][key] == stats[key], key
+    assert summary["provenance"]["seed"] == SEED and summary["provenance"]["n_samples"] == SAMPLES
+    assert summary["method_profiles"] == pcflab.compare_methods(MODEL)["total"].to_dict()
+    html = report.read_text(encoding="utf-8")
+    assert f"{float(det['gwp100'].sum()):,.1f} kg CO2e per functional unit" in html
+    assert f"{stats['mean']:,.1f} kg CO2e" in html
+    assert f"{stats['lower']:,.1f} – {stats['upper']:,.1f} kg CO2e" in html
+
+
+def test_report_analyses_equal_the_library(report):
+    """Sensitivity, contributions, data quality and grades in the report are the library's."""
+    summary = json.loads((report.parent / "summary.json").read_text(encoding="utf-8"))
+    sobol = pcflab.sensitivity(MODEL, "sobol", n=256, seed=SEED)
+    assert list(summary["sobol"]) == list(sobol["input"].values)
+    for name in sobol["input"].values[:3]:
+        assert summary["sobol"][name]["ST"] == float(sobol["ST"].sel(input=name))
+    assert summary["contributions_by_factor"] == pcflab.contributions(MODEL, by="factor")["gwp100"].to_dict()
+    assert summary["tornado_swing"] == pcflab.tornado(MODEL)["swing"].to_dict()
+    assert summary["data_quality"]["dqr"] == pcflab.data_quality(MODEL).dqr
+    assert [g["scheme_id"] for g in summary["grades"]] == [
+        "pcflab-percentile-steel",
+        "responsiblesteel-progress-levels-2025",
+        "espr-steel-hrc-2026-draft",
+    ]
+    for g in summary["grades"]:
+        again = pcflab.grade(MODEL, g["scheme_id"], n_samples=SAMPLES, seed=SEED)
+        assert g["probabilities"] == again.probabilities
+        assert g["deterministic_class"] == again.deterministic_class
+        assert sum(g["probabilities"].values()) == pytest.approx(1.0, abs=1e-12)
+    html = report.read_text(encoding="utf-8")
+    encoded = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+    images = [base64.b64decode(b).decode("utf-8") for b in encoded]
+    labels = [svg for svg in images if "Product carbon footprint class" in svg]  # the class label
+    assert len(labels) == 1
+    assert summary["grades"][0]["most_likely_class"] in labels[0]
+
+
+def test_report_hides_code_and_loads_nothing_from_the_network(report):
+    html = report.read_text(encoding="utf-8")
+    assert "pcflab.simulate(" not in html  # code cells are hidden
+    # stages, histogram, convergence, tornado, variance shares, Sobol, 3 class-probability plots
+    assert html.count('src="data:image/svg+xml') >= 9
+    external = re.findall(r"""(?:src|href)\s*=\s*["'](https?:[^"']+)""", html)
+    assert external == []
+
+
+def test_failed_run_keeps_the_previous_report(report):
+    before = report.read_bytes()
+    with pytest.raises(ReportError, match="samples"):
+        pcflab.run_report(MODEL, "steel", out_dir=report.parent, samples=5, seed=SEED)
+    assert report.read_bytes() == before
+    failed = report.parent.with_name("steel.failed")
+    assert (failed / "report.ipynb").is_file()
+
+
+def test_unknown_parameter_is_refused_before_running(tmp_path):
+    with pytest.raises(ReportError, match="unknown notebook parameter"):
+        pcflab.run_report(MODEL, "steel", out_dir=tmp_path / "x", parameters={"sampels": 10})
+    assert not (tmp_path / "x").exists()
