@@ -31,6 +31,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m jupytext --check "python -c pass" notebooks/*.ipynb >/dev/null
 
 lab: $(STAMP)

@@ -16,6 +16,7 @@ from pcflab.models import CompiledModel, ProductSystem, compile_model, load_mode
 
 __all__ = ["exchange_contributions", "prepare"]
 
+
 def prepare(model, factors=None, profile=None):
     """Load and compile a model unless it already is compiled under the profile asked for.
 
@@ -150,4 +151,3 @@ def _raise_status(cm, status, where):
             file=cm.model.path,
             hint="check formulas that divide by a parameter that can be zero",
         )
-

@@ -14,6 +14,7 @@ from ._data_quality import data_quality_attrs
 
 __all__ = []
 
+
 def _provenance(cm, gwp_set):
     """What a result was computed from and with, and the data quality behind it (``attrs``).
 

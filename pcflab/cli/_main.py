@@ -166,4 +166,3 @@ def main(argv=None):
     except PcfError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-
