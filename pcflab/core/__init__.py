@@ -15,6 +15,7 @@ from ._errors import (
     UnitMismatchError,
     UnknownFactorError,
 )
+from ._deprecation import renamed_arguments
 from ._format import format_probability
 from ._units import parse_unit, ureg
 
@@ -28,5 +29,6 @@ __all__ = [
     "UnknownFactorError",
     "format_probability",
     "parse_unit",
+    "renamed_arguments",
     "ureg",
 ]
