@@ -6,6 +6,7 @@ what is wrong, where (file, line, field) and how to fix it; ``ureg`` is the one 
 unit registry, with ``t`` the metric tonne and CO2e defined.
 """
 
+from ._deprecation import renamed_arguments
 from ._errors import (
     FactorTableError,
     ModelError,
@@ -15,7 +16,6 @@ from ._errors import (
     UnitMismatchError,
     UnknownFactorError,
 )
-from ._deprecation import renamed_arguments
 from ._format import format_probability
 from ._units import parse_unit, ureg
 

@@ -43,7 +43,9 @@ def renamed_arguments(since, **renames):
             for old, new in renames.items():
                 if old in kwargs:
                     if new in kwargs:
-                        raise TypeError(f"{func.__name__}() got both {old!r} and its new name {new!r}: give {new!r} only")
+                        raise TypeError(
+                            f"{func.__name__}() got both {old!r} and its new name {new!r}: give {new!r} only"
+                        )
                     warnings.warn(
                         f"{func.__name__}({old}=...) is deprecated since pcflab {since}: use {new}=...",
                         DeprecationWarning,

@@ -21,7 +21,8 @@ def test_new_name_works_without_a_warning():
 
 @pytest.mark.parametrize("old", ["n", "samples"])
 def test_old_name_maps_to_the_new_one_with_a_deprecation_warning(old):
-    with pytest.warns(DeprecationWarning, match=rf"_draws\({old}=\.\.\.\) is deprecated since pcflab 0.2: use n_samples"):
+    message = rf"_draws\({old}=\.\.\.\) is deprecated since pcflab 0.2: use n_samples"
+    with pytest.warns(DeprecationWarning, match=message):
         assert _draws("m", **{old: 5}) == ("m", 5, 1)
 
 
