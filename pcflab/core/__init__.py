@@ -8,6 +8,7 @@ unit registry, with ``t`` the metric tonne and CO2e defined.
 
 from ._deprecation import renamed_arguments
 from ._errors import (
+    AmbiguousUnitError,
     FactorTableError,
     ModelError,
     PcfError,
@@ -17,9 +18,11 @@ from ._errors import (
     UnknownFactorError,
 )
 from ._format import format_probability
-from ._units import parse_unit, ureg
+from ._units import AMBIGUOUS_UNITS, parse_unit, ureg
 
 __all__ = [
+    "AMBIGUOUS_UNITS",
+    "AmbiguousUnitError",
     "FactorTableError",
     "ModelError",
     "PcfError",

@@ -1,6 +1,7 @@
 """pcflab's errors: what is wrong, where (file, line, field) and how to fix it."""
 
 __all__ = [
+    "AmbiguousUnitError",
     "FactorTableError",
     "ModelError",
     "PcfError",
@@ -70,3 +71,10 @@ class SystemSolveError(PcfError):
 
 class ReportError(PcfError):
     """A report could not be produced."""
+
+
+class AmbiguousUnitError(PcfError, ValueError):
+    """A unit name that means different amounts in different places (``ton``, ``gallon``).
+
+    Also a ``ValueError``, so that code which reports a bad unit reports this one too.
+    """

@@ -391,6 +391,12 @@ def model_path(name):
     p = Path(name)
     if p.is_file():
         return p
+    if p.is_dir():
+        raise ModelError(
+            f"{str(name)!r} is a folder, not a model file",
+            file=p,
+            hint="give the path of one .yaml model file in it",
+        )
     shipped = Path(str(importlib.resources.files("pcflab.datasets").joinpath("models", f"{name}.yaml")))
     if shipped.is_file():
         return shipped
@@ -400,6 +406,39 @@ def model_path(name):
         hint="give a path to a .yaml model or a shipped name such as "
         "steel/bf-bof-hot-rolled-coil (see 'pcflab models')",
     )
+
+
+#: Largest model file read [bytes]: the synthetic benchmark system of 5,000 processes
+#: (benchmarks/synthetic.py, about 8 uncertain inputs a process) is 7.4 MiB.
+MAX_MODEL_BYTES = 64 * 2**20
+
+
+def _read_model_bytes(path):
+    """A model file's bytes, refusing what is too big to be a model before reading it."""
+    size = path.stat().st_size
+    if size > MAX_MODEL_BYTES:
+        raise ModelError(
+            f"the file is {size / 2**20:,.0f} MiB; a model file may be at most {MAX_MODEL_BYTES // 2**20} MiB",
+            file=path,
+            hint="check that this is the model file you meant; split a very large system into models",
+        )
+    return path.read_bytes()
+
+
+def _model_text(raw, path):
+    """A model file's text (UTF-8), or a ModelError naming the line of the first bad byte."""
+    nul = raw.find(b"\x00")
+    try:
+        if nul >= 0:
+            raise UnicodeDecodeError("utf-8", raw, nul, nul + 1, "a NUL byte")
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(
+            f"not a text file in UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} ({exc.reason})",
+            file=path,
+            line=raw.count(b"\n", 0, exc.start) + 1,
+            hint="a model file is YAML text in UTF-8; save it as UTF-8 (not GBK) and check it is not a binary file",
+        ) from None
 
 
 def load_model(name):
@@ -420,8 +459,8 @@ def load_model(name):
         Naming the file, line and key of the first problem and how to fix it.
     """
     path = model_path(name)
-    raw = path.read_bytes()
-    data, lines = read_yaml_mapping(raw.decode("utf-8"), path)
+    raw = _read_model_bytes(path)
+    data, lines = read_yaml_mapping(_model_text(raw, path), path)
     try:
         with _gc_paused():  # a big model makes 100 000 pydantic objects, in no cycle
             model = ProductSystem.model_validate({**data, "path": str(path), "sha256": hashlib.sha256(raw).hexdigest()})

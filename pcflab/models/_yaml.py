@@ -27,7 +27,19 @@ except ImportError:  # no PyYAML, or PyYAML built without libyaml: ruamel.yaml r
 
 from pcflab.core import ModelError
 
-__all__ = ["read_yaml_mapping"]
+__all__ = ["MAX_ALIAS_EXPANSION", "read_yaml_mapping"]
+
+#: A model file may reuse anchored nodes (``&a`` ... ``*a``), but the data they expand to may
+#: hold at most this many times the nodes written in the file (and at least 100,000 nodes are
+#: always allowed): a "billion laughs" file of a few lines that expands to millions of nodes is
+#: rejected before it is expanded.
+MAX_ALIAS_EXPANSION = 10
+_MIN_EXPANSION_ALLOWED = 100_000
+# YAML's own core tags are allowed (ruamel reads them); any other explicit tag
+# (``!!python/object``, ``!custom``) is an error: a model file holds data, not objects.
+_CORE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "omap")
+)
 
 
 def read_yaml_mapping(text, path):
@@ -58,7 +70,80 @@ def read_yaml_mapping(text, path):
     if data is not None:
         return data, _LineMap(text=text)
     doc = _ruamel_document(text, path)
-    return _plain(doc), _LineMap(lines=_positions(doc))
+    _check_expansion(doc, _ruamel_children, path)
+    lines = _positions(doc)
+    _reject_tags(doc, path, lines)
+    return _plain(doc), _LineMap(lines=lines)
+
+
+def _ruamel_children(node):
+    if isinstance(node, dict):
+        return [*node.keys(), *node.values()]
+    if isinstance(node, list):
+        return node
+    return ()
+
+
+def _node_children(node):
+    if isinstance(node, _MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, _SequenceNode):
+        return node.value
+    return ()
+
+
+def _check_expansion(root, children, path):
+    """Reject a document whose aliases expand it far beyond what the file writes.
+
+    Sizes are counted once per distinct node (an alias is the same object as its anchor), so
+    the check costs time in the size of the file, not of the expansion.
+    """
+    expanded, distinct, stack = {}, 0, [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            expanded[key] = 1 + sum(expanded[id(c)] for c in children(node))
+            continue
+        if key in expanded:
+            continue
+        expanded[key] = 0  # visiting; a recursive alias counts as one node
+        distinct += 1
+        stack.append((node, True))
+        stack.extend((c, False) for c in children(node) if id(c) not in expanded)
+    size = expanded[id(root)]
+    if size > max(MAX_ALIAS_EXPANSION * distinct, _MIN_EXPANSION_ALLOWED):
+        raise ModelError(
+            f"the file's aliases (*name) expand its {distinct:,} YAML nodes to {size:,}",
+            file=path,
+            hint=f"a model file may expand to at most {MAX_ALIAS_EXPANSION}x the nodes it writes; "
+            "write the repeated parts out, or use parameters instead of YAML aliases",
+        )
+
+
+def _tag_of(node):
+    tag = getattr(node, "tag", None)
+    value = getattr(tag, "value", tag)
+    return value if isinstance(value, str) and value else None
+
+
+def _reject_tags(node, path, lines, keys=()):
+    """A ModelError for the first explicit tag that is not one of YAML's core tags."""
+    tag = _tag_of(node)
+    if tag is not None and tag not in _CORE_TAGS:
+        raise ModelError(
+            f"YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed in a model file",
+            file=path,
+            line=lines.get(keys, 1 if not keys else None),
+            field=_dotted(keys) or None,
+            hint="a model file holds plain data: remove the tag and write the value as a number or text",
+        )
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _reject_tags(value, path, lines, (*keys, key))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            _reject_tags(item, path, lines, (*keys, i))
 
 
 def _dotted(keys):
@@ -402,6 +487,7 @@ def _read(text, path):
     root = _compose(text)
     if not isinstance(root, _MappingNode):
         raise _NotSure("not a mapping")
+    _check_expansion(root, _node_children, path)
     try:
         return _data(root)
     except _DuplicateKey as dup:
