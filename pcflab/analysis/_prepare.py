@@ -86,15 +86,26 @@ def exchange_contributions(cm, gwp_set=None):
 
 
 def _apply_cutoff(cm):
-    """Exclude exchanges below the profile's cut-off share (set their scale to zero)."""
+    """Exclude the smallest exchanges while their cumulative share stays within the cut-off.
+
+    The criterion applies to the sum of what is left out, as ISO 14067:2018 and ISO 14044:2006
+    frame cut-off criteria and as the PEF method (Commission Recommendation (EU) 2021/2279,
+    Annex I, cut-off rule) allows exclusions up to a cumulative share: the exchanges are
+    ranked by the magnitude of their deterministic GWP100 contribution and the smallest are
+    excluded while the sum of the excluded magnitudes is at most ``cutoff_share`` of the
+    sum of all magnitudes. Excluded exchanges get scale zero; the share and the list are
+    recorded in ``cm.cutoff`` (and so in every result's attrs).
+    """
     share = cm.profile.cutoff_share
     cm.cutoff = {"threshold": share, "excluded_share": 0.0, "excluded": []}
     if share <= 0:
         return cm
     contrib = exchange_contributions(cm)
     by_exchange = contrib.groupby(["exchange", "process", "target"], as_index=False)["gwp100"].sum()
-    total = by_exchange["gwp100"].abs().sum()
-    small = by_exchange[by_exchange["gwp100"].abs() < share * total]
+    by_exchange["magnitude"] = by_exchange["gwp100"].abs()
+    total = by_exchange["magnitude"].sum()
+    ranked = by_exchange.sort_values(["magnitude", "exchange"], kind="stable")
+    small = ranked[ranked["magnitude"].cumsum() <= share * total]
     if small.empty:
         return cm
     scale = cm.system.ex_scale.copy()
@@ -102,7 +113,7 @@ def _apply_cutoff(cm):
     cm.system = cm.system._replace(ex_scale=scale)
     cm.cutoff = {
         "threshold": share,
-        "excluded_share": float(small["gwp100"].abs().sum() / total),
+        "excluded_share": float(small["magnitude"].sum() / total),
         "excluded": [f"{p}: {t}" for p, t in zip(small["process"], small["target"], strict=True)],
     }
     return cm
