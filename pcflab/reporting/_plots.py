@@ -637,7 +637,7 @@ def plot_class_probabilities(grade_result, ax=None):
 
     Vertical bars of the probability of each class in scheme order [%], labelled with their
     value; the deterministic class (from the footprint at the parameters' values) is
-    highlighted (vermillion, cross-hatched), and a dashed line marks the robustness level.
+    highlighted (vermilion, cross-hatched), and a dashed line marks the robustness level.
     The title says the class and its probability, or that no class is robust.
 
     Parameters
