@@ -67,6 +67,12 @@ def process_yaml(pid, name, stage, product, *, lines=(), inputs=(), factors=(), 
     )
 
 
+def _assembly(**flows):
+    """Assembly of 1 t of widgets with ``power`` kWh/t of grid power, and other flows."""
+    grid = [("test/electricity/grid/2023", "power", "kWh/t")]
+    return process_yaml("assembly", "Assembly", "production", ("widget", 1, "t"), factors=grid, **flows)
+
+
 def widget_yaml(*, id="test/widget", power=100, gsd=1.2):
     """Return the one-process widget model: 1 t of widgets takes ``power`` kWh/t of grid power.
 
@@ -83,13 +89,7 @@ def widget_yaml(*, id="test/widget", power=100, gsd=1.2):
         + "    unit: kWh/t\n"
         + f"    uncertainty: {{distribution: lognormal, gsd: {gsd}}}\n"
         + "processes:\n"
-        + process_yaml(
-            "assembly",
-            "Assembly",
-            "production",
-            ("widget", 1, "t"),
-            factors=[("test/electricity/grid/2023", "power", "kWh/t")],
-        )
+        + _assembly()
     )
 
 
@@ -109,15 +109,7 @@ def assembly_and_parts_yaml(id, name, parameters, *, parts_power="40", heat="hea
         + "parameters:\n"
         + parameters
         + "processes:\n"
-        + process_yaml(
-            "assembly",
-            "Assembly",
-            "production",
-            ("widget", 1, "t"),
-            inputs=[("parts", 0.5, "t")],
-            factors=[("test/electricity/grid/2023", "power", "kWh/t")],
-            emissions=[("ch4_fossil", 0.1, "kg")],
-        )
+        + _assembly(inputs=[("parts", 0.5, "t")], emissions=[("ch4_fossil", 0.1, "kg")])
         + process_yaml(
             "parts",
             "Parts",
