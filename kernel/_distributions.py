@@ -109,7 +109,20 @@ def _beta_cf(a, b, x):
 
 @nb.njit(cache=True, error_model="numpy")
 def betainc(a, b, x):
-    """Regularised incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1."""
+    """Regularised incomplete beta function I_x(a, b) for a, b > 0 and 0 <= x <= 1.
+
+    Parameters
+    ----------
+    a, b : float
+        Shape parameters, both > 0 [dimensionless].
+    x : float
+        Upper limit of the integral; below 0 gives 0 and above 1 gives 1 [dimensionless].
+
+    Returns
+    -------
+    float
+        I_x(a, b), the CDF at ``x`` of the beta distribution on [0, 1] [dimensionless].
+    """
     if x <= 0.0:
         return 0.0
     if x >= 1.0:
@@ -122,7 +135,20 @@ def betainc(a, b, x):
 
 @nb.njit(cache=True, error_model="numpy")
 def betaincinv(a, b, u):
-    """Inverse of I_x(a, b) in x, by bisection to double precision."""
+    """Invert I_x(a, b) in x, by bisection to double precision.
+
+    Parameters
+    ----------
+    a, b : float
+        Shape parameters, both > 0 [dimensionless].
+    u : float
+        Probability in [0, 1] [dimensionless].
+
+    Returns
+    -------
+    float
+        The ``x`` in [0, 1] with ``I_x(a, b) = u``: the beta quantile [dimensionless].
+    """
     lo = 0.0
     hi = 1.0
     for _ in range(200):

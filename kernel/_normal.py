@@ -97,7 +97,7 @@ def _ratio(n, d, x):
 
 @nb.njit(cache=True, error_model="numpy")
 def ndtri(p):
-    """Standard normal quantile.
+    """Return the standard normal quantile of a probability.
 
     Parameters
     ----------

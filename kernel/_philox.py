@@ -96,14 +96,30 @@ def _to_open_unit(x):
 
 @nb.njit(cache=True, error_model="numpy")
 def uniform01_block(seed, block, stream):
-    """The four uniforms of samples ``4 block .. 4 block + 3`` for one quantity."""
+    """Return the four uniforms of samples ``4 block .. 4 block + 3`` for one quantity.
+
+    Parameters
+    ----------
+    seed : uint64
+        Seed of the run.
+    block : uint64
+        Block index: the Philox counter, ``sample >> 2`` of its first sample.
+    stream : uint64
+        Key of the uncertain quantity (derived from its stable id).
+
+    Returns
+    -------
+    tuple of float
+        Four uniforms in the open interval (0, 1) [dimensionless], the draws of samples
+        ``4 block``, ``4 block + 1``, ``4 block + 2`` and ``4 block + 3``.
+    """
     w0, w1, w2, w3 = philox4x64(block, stream, np.uint64(0), np.uint64(0), seed, np.uint64(0))
     return _to_open_unit(w0), _to_open_unit(w1), _to_open_unit(w2), _to_open_unit(w3)
 
 
 @nb.njit(cache=True, error_model="numpy")
 def uniform01(seed, sample, stream):
-    """The uniform number of one uncertain quantity in one sample.
+    """Return the uniform number of one uncertain quantity in one sample.
 
     One Philox call gives four 64-bit words: the uniforms of four consecutive samples
     (``sample >> 2`` is the counter, ``sample & 3`` the word), so a draw stays a pure

@@ -49,11 +49,25 @@ _SQRT2 = math.sqrt(2.0)
 
 @nb.njit(cache=True, error_model="numpy")
 def feistel_permute(j, n, key):
-    """Position of ``j`` in a keyed pseudo-random permutation of ``0 .. n - 1``.
+    """Return the position of ``j`` in a keyed pseudo-random permutation of ``0 .. n - 1``.
 
     A four-round Feistel network on the smallest even number of bits covering ``n``;
     values outside ``0 .. n - 1`` are walked through the network again (cycle walking),
     which keeps it a bijection of ``0 .. n - 1``.
+
+    Parameters
+    ----------
+    j : int
+        Index to permute, in ``0 .. n - 1``.
+    n : int
+        Length of the permutation.
+    key : uint64
+        Key of the permutation (one per seed and quantity).
+
+    Returns
+    -------
+    int64
+        The image of ``j``, in ``0 .. n - 1``; 0 when ``n <= 1``.
     """
     if n <= 1:
         return 0
@@ -175,9 +189,21 @@ def _copula(u, columns, chol):
 def transform_uniforms(u, kinds, p1, p2, p3, p4, table, out):
     """Map uniforms to quantities through each quantity's inverse CDF, in place.
 
-    ``u`` (sample x quantity) in (0, 1); ``kinds``, ``p1``..``p4`` and ``table`` describe
-    the distributions as ``inverse_cdf_full`` takes them; ``out`` (same shape as ``u``)
-    receives the values. A ``FIXED`` quantity takes ``p1`` whatever its uniform.
+    A ``FIXED`` quantity takes ``p1`` whatever its uniform.
+
+    Parameters
+    ----------
+    u : float64 array, shape (n_sample, n_quantity)
+        Uniforms in the open interval (0, 1) [dimensionless].
+    kinds : int array, shape (n_quantity,)
+        Distribution code of each quantity (``FIXED``, ``LOGNORMAL``, ...; see
+        ``inverse_cdf_full``).
+    p1, p2, p3, p4 : float64 array, shape (n_quantity,)
+        Distribution parameters as ``inverse_cdf_full`` takes them [units of the quantity].
+    table : float64 array
+        Values and cumulative probabilities of discrete distributions.
+    out : float64 array, shape (n_sample, n_quantity)
+        Receives the values [units of each quantity].
     """
     n, k = out.shape
     for j in nb.prange(n):
@@ -194,7 +220,19 @@ def transform_uniforms(u, kinds, p1, p2, p3, p4, table, out):
 
 
 def spearman_to_pearson(rho):
-    """Pearson correlation of a Gaussian copula that gives Spearman correlation ``rho``."""
+    """Convert a Spearman rank correlation to the Pearson correlation of a Gaussian copula.
+
+    Parameters
+    ----------
+    rho : float or array_like
+        Spearman rank correlation in [-1, 1] [dimensionless].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``2 sin(pi rho / 6)``, the correlation of the normal scores that gives ``rho``
+        [dimensionless].
+    """
     return 2.0 * np.sin(np.pi * np.asarray(rho, dtype=float) / 6.0)
 
 

@@ -1,5 +1,8 @@
-"""Accounting and analysis methods: GWP sets, stages, data quality, grading schemes,
-sensitivity designs, statistics."""
+"""Accounting and analysis methods of pcflab.
+
+GWP sets, gases and stages, method profiles, allocation, recycling, pedigree and data
+quality, grading schemes, sensitivity designs and statistics.
+"""
 
 from ._allocation import ALLOCATION_METHODS, allocation_share
 from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr

@@ -1,5 +1,6 @@
-"""Co-product allocation: the share of a multi-output process's burdens that its reference
-product carries.
+"""Co-product allocation.
+
+The share of a multi-output process's burdens that its reference product carries.
 
 Allocation by a physical or economic property shares the inputs and emissions of a process
 in proportion to the property of each product (mass, economic value or energy content);

@@ -37,7 +37,23 @@ def _check(scores):
 
 
 def parse_dqr(text):
-    """Read four DQR scores written ``TeR;GeR;TiR;P`` (e.g. ``"2;1;2;3"``)."""
+    """Read four DQR scores written ``TeR;GeR;TiR;P`` (e.g. ``"2;1;2;3"``).
+
+    Parameters
+    ----------
+    text : str
+        Four whole scores separated by ``;`` (or ``,``) in the order TeR, GeR, TiR, P.
+
+    Returns
+    -------
+    tuple of int
+        The four scores, each 1 (best) to 5 (worst).
+
+    Raises
+    ------
+    ValueError
+        If there are not four whole scores between 1 and 5.
+    """
     parts = [p.strip() for p in str(text).replace(",", ";").split(";")]
     if len(parts) != 4 or not all(p.isdigit() for p in parts):
         raise ValueError(f"DQR {text!r} must be four scores 1-5 separated by ';' in the order TeR;GeR;TiR;P")
@@ -61,7 +77,23 @@ def dqr(scores):
 
 
 def dqr_level(value):
-    """Quality level of a DQR value ("excellent" … "poor")."""
+    """Name the quality level of a DQR value ("excellent" … "poor").
+
+    Parameters
+    ----------
+    value : float
+        Data-quality rating in [1, 5] [dimensionless].
+
+    Returns
+    -------
+    str
+        The first level of ``DQR_LEVELS`` whose upper bound is at least ``value``.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is outside [1, 5].
+    """
     if not 1.0 <= value <= 5.0:
         raise ValueError(f"a DQR lies between 1 and 5, got {value}")
     for bound, name in DQR_LEVELS:

@@ -317,6 +317,20 @@ def list_schemes():
 def parse_scheme_units(units, functional_unit):
     """Split a scheme's ``units`` (``kg CO2e/t``) and ``functional_unit`` (``1 t``).
 
+    Parameters
+    ----------
+    units : str
+        Unit of the scheme's thresholds, ``<mass> CO2e/<unit>`` or ``<mass> CO2/<unit>``.
+    functional_unit : str
+        The scheme's functional unit, ``<amount> <unit>``, in the same dimension as the
+        ``<unit>`` of ``units``.
+
+    Raises
+    ------
+    ValueError
+        If either text cannot be read, the mass is not a mass, the amount is not positive
+        or the two units differ in dimension.
+
     Returns
     -------
     tuple
@@ -391,10 +405,27 @@ def to_scheme_units(value, functional_unit, scheme):
 
 
 def percentile_thresholds(scheme, benchmark):
-    """Upper thresholds of a percentile scheme from a benchmark set (scheme units).
+    """Compute the upper thresholds of a percentile scheme from a benchmark set.
 
     Percentiles use numpy's default (linear interpolation between order statistics,
     Hyndman & Fan type 7). With one benchmark value every threshold is that value.
+
+    Parameters
+    ----------
+    scheme : Scheme
+        A scheme of kind ``percentile``.
+    benchmark : array_like
+        Benchmark footprints, finite and at least one [scheme units].
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_classes - 1,)
+        Upper threshold of every class but the last [scheme units].
+
+    Raises
+    ------
+    PcfError
+        If the benchmark set is empty or not finite.
     """
     b = np.asarray(benchmark, dtype=float).ravel()
     if b.size == 0 or not np.all(np.isfinite(b)):
@@ -408,7 +439,31 @@ def percentile_thresholds(scheme, benchmark):
 
 
 def thresholds(scheme, recycled_share=None, benchmark=None, n=None):
-    """Upper thresholds of every class but the last, shape (n_classes - 1, n)."""
+    """Compute the upper thresholds of every class but the last.
+
+    Parameters
+    ----------
+    scheme : Scheme
+        The scheme (kind ``fixed``, ``percentile`` or ``sliding``).
+    recycled_share : float or array_like, optional
+        Sliding schemes: the recycled share in [0, 1], one per value or one for all
+        [dimensionless].
+    benchmark : array_like, optional
+        Percentile schemes: the benchmark footprints [scheme units].
+    n : int, optional
+        Number of values to classify (columns of the result); 1 if None.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_classes - 1, n)
+        Thresholds [scheme units], one column per value.
+
+    Raises
+    ------
+    PcfError
+        If the scheme needs a benchmark set or a recycled share that is missing, or a
+        share is outside [0, 1].
+    """
     k = len(scheme.classes) - 1
     if scheme.kind == "fixed":
         t = np.array([c.upper for c in scheme.classes[:-1]], float)
@@ -440,7 +495,30 @@ def thresholds(scheme, recycled_share=None, benchmark=None, n=None):
 
 
 def class_index(value, scheme, recycled_share=None, benchmark=None):
-    """Index (0 = best) of each value's class; see :func:`classify`."""
+    """Return the index (0 = best) of each value's class; see :func:`classify`.
+
+    Parameters
+    ----------
+    value : float or array_like
+        Footprints [scheme units].
+    scheme : Scheme
+        The scheme.
+    recycled_share : float or array_like, optional
+        Sliding schemes: the recycled share in [0, 1], one per value or one for all
+        [dimensionless].
+    benchmark : array_like, optional
+        Percentile schemes: the benchmark footprints [scheme units].
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n_values,)
+        The class index of each value: the number of thresholds it exceeds.
+
+    Raises
+    ------
+    PcfError
+        If a value is not finite or the number of shares matches neither 1 nor the values.
+    """
     v = np.atleast_1d(np.asarray(value, dtype=float))
     if not np.all(np.isfinite(v)):
         raise PcfError("values to classify must be finite", hint="check the footprint samples for NaN")

@@ -59,5 +59,18 @@ def gwp100(gas, gwp_set="AR6"):
 
 
 def gwp100_vector(gwp_set="AR6", gases=GASES):
-    """GWP100 of every gas, in the order of ``gases`` [kg CO2e/kg]."""
+    """Return the GWP100 of every gas, in the order of ``gases``.
+
+    Parameters
+    ----------
+    gwp_set : str
+        One of ``GWP_SETS`` (``"AR4"``, ``"AR5"``, ``"AR6"``).
+    gases : sequence of str
+        Gas names, by default every gas of ``GASES``.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(gases),)
+        GWP100 of each gas [kg CO2e/kg].
+    """
     return np.array([gwp100(g, gwp_set) for g in gases])

@@ -38,6 +38,12 @@ PEDIGREE_VARIANCES = {
 def parse_pedigree(text):
     """Read five pedigree scores written ``R;C;T;G;Tech`` (e.g. ``"2;3;1;4;2"``).
 
+    Parameters
+    ----------
+    text : str
+        Five whole scores separated by ``;`` (or ``,``) in the order reliability,
+        completeness, temporal, geographical and technological correlation.
+
     Returns
     -------
     tuple of int

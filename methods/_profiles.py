@@ -118,7 +118,23 @@ PROFILES = {
 
 
 def get_profile(profile):
-    """A profile by name, or the profile itself."""
+    """Return a method profile by name, or the profile itself.
+
+    Parameters
+    ----------
+    profile : str or MethodProfile
+        A key of ``PROFILES`` (such as ``"iso14067"``) or a profile object.
+
+    Returns
+    -------
+    MethodProfile
+        The profile; a ``MethodProfile`` given is returned as it is.
+
+    Raises
+    ------
+    ValueError
+        If the name is not a key of ``PROFILES``; the message lists the known names.
+    """
     if isinstance(profile, MethodProfile):
         return profile
     try:

@@ -96,7 +96,7 @@ def _powers_of_two_around(n):
 
 
 def design_error(method, n, n_groups=None, levels=4):
-    """What is wrong with a method and sample size, before any model run.
+    """Say what is wrong with a method and sample size, before any model run.
 
     Parameters
     ----------

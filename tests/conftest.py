@@ -6,6 +6,10 @@ import textwrap
 
 import pytest
 
+from tests.models_for_tests import SMALL_MODEL, edit, widget_yaml
+
+__all__ = ["FACTOR_HEADER", "SMALL_MODEL", "factor_row"]
+
 
 def pytest_configure(config):
     """Keep factor builds of the test run out of the user's cache folder."""
@@ -50,37 +54,46 @@ def factor_row(
     )
 
 
+def _write(tmp_path, text, name):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def model_file(tmp_path):
     """Write a model YAML (dedented) to a file; returns its path."""
 
     def make(text, name="model.yaml"):
-        path = tmp_path / name
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-        return path
+        return _write(tmp_path, text, name)
 
     return make
 
 
-SMALL_MODEL = """
-pcflab_model: 1
-id: test/widget
-name: Widget
-sector: test
-region: CN-SD
-year: 2023
-functional_unit: {amount: 1, unit: t, description: one tonne of widgets}
-reference_process: assembly
-parameters:
-  power:
-    value: 100
-    unit: kWh/t
-    uncertainty: {distribution: lognormal, gsd: 1.2}
-processes:
-  assembly:
-    name: Assembly
-    stage: production
-    reference_product: {name: widget, amount: 1, unit: t}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: power, unit: kWh/t}
-"""
+@pytest.fixture
+def write_model(tmp_path):
+    """Factory: write a model text with edits to ``tmp_path``; returns its path.
+
+    ``write_model(TEXT, (old, new), ..., file="model.yaml")``: the edits are applied in order
+    by ``tests.models_for_tests.edit`` and must each match the text.
+    """
+
+    def make(text, *edits, file="model.yaml"):
+        return _write(tmp_path, edit(text, *edits), file)
+
+    return make
+
+
+@pytest.fixture
+def widget_model(write_model):
+    """Factory: write the one-process widget model (``SMALL_MODEL``) with overrides.
+
+    ``widget_model((old, new), ..., file="model.yaml", power=100, gsd=1.2, id="test/widget")``:
+    keyword overrides go to ``tests.models_for_tests.widget_yaml``, then the text edits are
+    applied; returns the path of the file written.
+    """
+
+    def make(*edits, file="model.yaml", **overrides):
+        return write_model(widget_yaml(**overrides), *edits, file=file)
+
+    return make

@@ -180,7 +180,13 @@ def _resolve(args):
 
 
 def add_factor_commands(sub):
-    """Add ``pcflab factors ...`` to the command's subparsers."""
+    """Add ``pcflab factors ...`` to the command's subparsers.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The subparsers of the ``pcflab`` command, from ``add_subparsers``.
+    """
     from pathlib import Path
 
     p = sub.add_parser("factors", help="the emission-factor database")

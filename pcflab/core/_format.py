@@ -4,7 +4,7 @@ __all__ = ["format_probability"]
 
 
 def format_probability(p):
-    """A probability as a whole percentage, never rounded to a false 0 % or 100 %.
+    """Format a probability as a whole percentage, never rounded to a false 0 % or 100 %.
 
     Parameters
     ----------

@@ -1,5 +1,6 @@
-"""The factor database: CSV sources in git, an ``xarray.Dataset`` in memory, a derived
-NetCDF build on disk.
+"""The factor database.
+
+CSV sources in git, an ``xarray.Dataset`` in memory, a derived NetCDF build on disk.
 
 ``load_factors()`` reads every ``*.csv`` of ``datasets/factors/`` (or the file or folder
 given), validates each row, and returns a :class:`FactorDB`: a thin object around an
@@ -50,7 +51,23 @@ def default_factor_dir():
 
 
 def factor_source_files(path=None):
-    """The CSV files of a factor database: a file, or every ``*.csv`` of a folder (sorted)."""
+    """List the CSV files of a factor database: a file, or every ``*.csv`` of a folder (sorted).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A CSV file or a folder of them; the shipped ``datasets/factors/`` if None.
+
+    Returns
+    -------
+    list of Path
+        The file itself, or the folder's ``*.csv`` files in name order.
+
+    Raises
+    ------
+    FactorTableError
+        If the path does not exist or the folder has no ``*.csv`` file.
+    """
     path = Path(path) if path is not None else default_factor_dir()
     if path.is_dir():
         files = sorted(p for p in path.glob("*.csv") if p.is_file())
@@ -200,8 +217,9 @@ def _dataset(records, files, release):
 
 
 class FactorDB:
-    """The emission-factor database: an ``xarray.Dataset`` with lookup, resolution,
-    cross-validation and release tools.
+    """The emission-factor database.
+
+    An ``xarray.Dataset`` with lookup, resolution, cross-validation and release tools.
 
     ``db.ds`` is the dataset (dimensions ``factor`` x ``gas``); ``db.sel(...)``,
     ``db["value"]`` and the other dataset operations are forwarded to it.
@@ -264,7 +282,7 @@ class FactorDB:
         ]
 
     def rows(self):
-        """The database as schema rows (dicts with the CSV columns), in file order."""
+        """Return the database as schema rows (dicts with the CSV columns), in file order."""
         ds = self.ds
         out = []
         gas_names = [str(g) for g in ds["gas"].values]
@@ -348,6 +366,16 @@ def _cache_dir():
 
 def load_build(path):
     """Open a NetCDF build of the factor database (never unpickles anything).
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.nc`` file written by ``pcflab factors build``.
+
+    Returns
+    -------
+    FactorDB
+        The database, its text variables as Python strings.
 
     Raises
     ------

@@ -71,11 +71,12 @@ def _from_git(rev, folder="datasets/factors"):
 
 
 def diff_factors(old, new):
-    """What changed between two releases of the factor database.
+    """Tell what changed between two releases of the factor database.
 
     Parameters
     ----------
-    old, new : FactorDB or release spec (see ``open_release``)
+    old, new : FactorDB or release spec
+        The two releases, each a database or anything ``open_release`` opens.
 
     Returns
     -------

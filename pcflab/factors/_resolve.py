@@ -92,13 +92,30 @@ def _quality(ds, i):
 
 
 def rank_sources(db, indices):
-    """Order factor positions by the selection policy (best first)."""
+    """Order factor positions by the selection policy (best first).
+
+    The policy prefers, in turn, the most traceable data (``TRACEABILITY``), primary over
+    secondary data (``TAGS``) and the lower (better) DQR; ties go by factor id. Each key is
+    that of the factor's worst gas.
+
+    Parameters
+    ----------
+    db : FactorDB
+        The factor database.
+    indices : iterable of int
+        Positions of factors along the ``factor`` dimension.
+
+    Returns
+    -------
+    list of int
+        The positions, best first.
+    """
     ds = db.ds
     return sorted(indices, key=lambda i: (*_quality(ds, i), str(ds["factor"].values[i])))
 
 
 def resolve(db, key, region, year):
-    """The most specific factor for a quantity, region and year.
+    """Find the most specific factor for a quantity, region and year.
 
     Parameters
     ----------

@@ -78,7 +78,18 @@ class Problem:
 
 
 def region_parent(code):
-    """The next wider region: ``CN-SD`` -> ``CN`` -> ``GLO``; ``GLO`` -> None."""
+    """Return the next wider region: ``CN-SD`` -> ``CN`` -> ``GLO``; ``GLO`` -> None.
+
+    Parameters
+    ----------
+    code : str
+        ``GLO`` or an ISO 3166-1 alpha-2 / ISO 3166-2 code.
+
+    Returns
+    -------
+    str or None
+        The country of a subdivision, ``GLO`` for a country, None for ``GLO``.
+    """
     if code == "GLO":
         return None
     return code.split("-")[0] if "-" in code else "GLO"

@@ -132,8 +132,10 @@ class TechnosphereInput(_Strict):
 
 
 class FactorInput(_Strict):
-    """An activity whose emissions come from the factor table (purchased
-    electricity, fuel burned, transport, a Tier 1 process factor)."""
+    """An activity whose emissions come from the factor table.
+
+    Purchased electricity, fuel burned, transport, a Tier 1 process factor.
+    """
 
     factor: str
     amount: Amount
@@ -151,8 +153,10 @@ class Emission(_Strict):
 
 
 class Substitute(_Strict):
-    """What a co-product replaces under system expansion: a factor or a process of the
-    model, in an amount per the co-product's stated amount."""
+    """What a co-product replaces under system expansion.
+
+    A factor or a process of the model, in an amount per the co-product's stated amount.
+    """
 
     factor: str | None = None
     process: str | None = None
@@ -205,8 +209,10 @@ class Process(_Strict):
 
 
 class Circularity(_Strict):
-    """Recycled content and end of life of a material in the product (per the method
-    profile: cut-off, avoided burden or the Circular Footprint Formula).
+    """Recycled content and end of life of a material in the product.
+
+    They are accounted per the method profile: cut-off, avoided burden or the Circular
+    Footprint Formula.
 
     The burdens are factors (ids or keys) per unit of material; ``mass`` is the material
     per reference product of ``process``. R1, R2, R3, A, B and the quality ratios may be
@@ -335,8 +341,19 @@ def _validation_error(exc, path, lines):
 
 
 def combine_errors(problems):
-    """The first problem as the error raised, with all of them in ``.problems`` and the count
-    in the message."""
+    """Combine the problems found in a model into the one error to raise.
+
+    Parameters
+    ----------
+    problems : list of PcfError
+        The problems, in the order they were found (at least one).
+
+    Returns
+    -------
+    PcfError
+        The first problem (of its own type, file, line, field and hint), its message
+        followed by the count and the first five others; all of them in ``.problems``.
+    """
     first = problems[0]
     if len(problems) > 1:
         others = "; ".join(f"line {p.line}: {p.field}: {p.message}" for p in problems[1:6])
@@ -489,7 +506,18 @@ def _check_references(model):
 
 
 def canonical_json(model):
-    """The model's content as canonical JSON (for hashing and provenance)."""
+    """Write the model's content as canonical JSON (for hashing and provenance).
+
+    Parameters
+    ----------
+    model : ProductSystem
+        A validated model.
+
+    Returns
+    -------
+    str
+        ``model_dump(mode="json")`` with sorted keys and non-ASCII text kept as it is.
+    """
     return json.dumps(model.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
 
 

@@ -43,7 +43,7 @@ _CORE_TAGS = frozenset(
 
 
 def read_yaml_mapping(text, path):
-    """The data of a YAML file whose root is a mapping, and the line of each of its keys.
+    """Read a YAML file whose root is a mapping: its data and the line of each of its keys.
 
     Parameters
     ----------
@@ -278,7 +278,7 @@ if _CParser is not None:
 
 
 def _compose(text):
-    """The root node of a YAML text, composed by libyaml (None for an empty text)."""
+    """Compose the root node of a YAML text with libyaml (None for an empty text)."""
     return _Composer(text).get_single_node()
 
 
@@ -299,7 +299,7 @@ def _gc_paused():
 
 
 def _float(text):
-    """A float as ruamel's ``construct_yaml_float`` reads it (its value, without the format)."""
+    """Read a float as ruamel's ``construct_yaml_float`` does (its value, without the format)."""
     s = text.replace("_", "").lower()
     sign = -1 if s[0] == "-" else 1
     if s[0] in "+-":
@@ -312,7 +312,7 @@ def _float(text):
 
 
 def _int(text):
-    """An int as ruamel's ``construct_yaml_int`` reads it under YAML 1.2 (its value)."""
+    """Read an int as ruamel's ``construct_yaml_int`` does under YAML 1.2 (its value)."""
     s = text.replace("_", "")
     sign = 1
     if s[0] in "+-":
@@ -325,7 +325,7 @@ def _int(text):
 
 
 def _plain_scalar(text):
-    """The value of a plain (unquoted, untagged) scalar under ruamel's YAML 1.2 rules."""
+    """Read the value of a plain (unquoted, untagged) scalar under ruamel's YAML 1.2 rules."""
     if not text:
         return None
     first = text[0]
@@ -348,14 +348,17 @@ def _plain_scalar(text):
 
 
 def _not_anchored(node):
-    """Leave an anchored (or ``!``-tagged) boolean to ruamel, which reads ``&a true`` as its
-    ScalarBoolean, an int. The node's text is then longer than its value."""
+    """Leave an anchored (or ``!``-tagged) boolean to ruamel.
+
+    ruamel reads ``&a true`` as its ScalarBoolean, an int. The node's text is then longer
+    than its value.
+    """
     if node.end_mark.index - node.start_mark.index != len(node.value):
         raise _NotSure("anchored boolean")
 
 
 def _key(node):
-    """A mapping key, if it is text (others, such as ``1:`` or ``2023-01-01:``, go to ruamel)."""
+    """Read a mapping key, if it is text (others, such as ``1:`` or ``2023-01-01:``, go to ruamel)."""
     if node.tag is _QUOTED:
         return node.value
     if node.tag is _PLAIN:
@@ -452,7 +455,7 @@ def _duplicate_key_error(root, dup, path):
 
 
 def _fast_data(text, path):
-    """The data of a model file, as ``_plain`` of its ruamel document, read with libyaml.
+    """Read the data of a model file with libyaml, as ``_plain`` of its ruamel document would give.
 
     Parameters
     ----------
@@ -548,7 +551,7 @@ class _LineMap(Mapping):
 
 
 def _ruamel_document(text, path):
-    """A model file's round-trip document, read by ruamel.yaml (the reference reader)."""
+    """Read a model file's round-trip document with ruamel.yaml (the reference reader)."""
     yaml = YAML(typ="rt")
     try:
         doc = yaml.load(text)

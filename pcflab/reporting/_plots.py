@@ -137,7 +137,7 @@ _BREAKS = re.compile(r"[^\s/_-]+[\s/_-]*|[\s/_-]+")
 
 
 def _axes(ax, height=3.6):
-    """The given Axes, or new ones on a figure ``_WIDTH`` x ``height`` [in]."""
+    """Return the given Axes, or new ones on a figure ``_WIDTH`` x ``height`` [in]."""
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -162,7 +162,7 @@ def _check_top(top, func):
 
 
 def _missing(func, what, missing, producer, have=()):
-    """A PcfError saying which variables ``func`` needs and which function gives them."""
+    """Build a PcfError saying which variables ``func`` needs and which function gives them."""
     have = f" (it has: {', '.join(map(str, have))})" if len(have) else ""
     return PcfError(
         f"{func} needs {what} with {', '.join(repr(m) for m in missing)}; the input lacks them{have}",
@@ -205,7 +205,7 @@ def _wrap(text, width=30, lines=2):
 
 
 def _fmt(value):
-    """A number as shown on a figure: thousands separated, else three significant digits."""
+    """Format a number as shown on a figure: thousands separated, else three significant digits."""
     value = float(value)
     if not np.isfinite(value):
         return str(value)
@@ -232,7 +232,7 @@ def _running_points(n, count=200):
 
 
 def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
-    """Running Monte Carlo mean and quantiles of the total footprint vs the sample count.
+    """Plot the running Monte Carlo mean and quantiles of the total footprint vs the sample count.
 
     The running mean of the first n samples is drawn with its 95 % band, mean ± 1.96 SE
     with SE = SD / sqrt(n) (SD of the first n samples), and the running quantiles as thin
@@ -637,7 +637,7 @@ def plot_class_probabilities(grade_result, ax=None):
 
     Vertical bars of the probability of each class in scheme order [%], labelled with their
     value; the deterministic class (from the footprint at the parameters' values) is
-    highlighted (vermillion, cross-hatched), and a dashed line marks the robustness level.
+    highlighted (vermilion, cross-hatched), and a dashed line marks the robustness level.
     The title says the class and its probability, or that no class is robust.
 
     Parameters

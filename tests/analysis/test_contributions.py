@@ -12,42 +12,18 @@ from pcflab.analysis._contributions import contributions, tornado, variance_shar
 from pcflab.core._errors import PcfError
 from pcflab.methods import gwp100
 from tests.conftest import factor_row
+from tests.models_for_tests import assembly_and_parts_yaml, header_yaml, process_yaml
 
 STEEL = "steel/bf-bof-hot-rolled-coil"
 CH4 = gwp100("ch4_fossil", "AR6")
 
 #: Two processes, two factors (one with two gases), one direct emission and one removal.
-TWO_PROCESSES = """
-pcflab_model: 1
-id: test/contrib
-name: Contributions test
-sector: test
-region: CN-SD
-year: 2023
-functional_unit: {amount: 1, unit: t, description: one tonne of widgets}
-reference_process: assembly
-parameters:
-  power: {value: 100, unit: kWh/t, uncertainty: {distribution: lognormal, gsd: 1.2}}
-  heat: {value: 2, unit: GJ/t, uncertainty: {distribution: lognormal, gsd: 1.5}}
-processes:
-  assembly:
-    name: Assembly
-    stage: production
-    reference_product: {name: widget, amount: 1, unit: t}
-    inputs:
-      - {process: parts, amount: 0.5, unit: t}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: power, unit: kWh/t}
-    emissions:
-      - {gas: ch4_fossil, amount: 0.1, unit: kg}
-  parts:
-    name: Parts
-    stage: raw_material_acquisition
-    reference_product: {name: parts, amount: 1, unit: t}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: 40, unit: kWh/t}
-      - {factor: test/fuel/gas/2023, amount: heat, unit: GJ/t}
-"""
+TWO_PROCESSES = assembly_and_parts_yaml(
+    "test/contrib",
+    "Contributions test",
+    "  power: {value: 100, unit: kWh/t, uncertainty: {distribution: lognormal, gsd: 1.2}}\n"
+    "  heat: {value: 2, unit: GJ/t, uncertainty: {distribution: lognormal, gsd: 1.5}}\n",
+)
 
 # By hand (AR6): assembly runs 1 t, parts 0.5 t.
 GRID_ASSEMBLY = 100 * 0.5  # kWh/t x kg CO2/kWh
@@ -70,8 +46,8 @@ def db(factor_file):
 
 
 @pytest.fixture
-def cm(model_file, db):
-    return pcflab.compile_model(pcflab.load_model(model_file(TWO_PROCESSES)), db)
+def cm(write_model, db):
+    return pcflab.compile_model(pcflab.load_model(write_model(TWO_PROCESSES)), db)
 
 
 def test_contributions_by_every_grouping_equal_the_hand_calculation(cm):
@@ -114,12 +90,15 @@ def test_contributions_total_equals_the_footprint(cm):
     assert contributions(cm).attrs["total"] == pytest.approx(float(pcflab.footprint(cm)["gwp100"].sum()), rel=1e-12)
 
 
-def test_credits_keep_their_sign_and_shares_sum_to_one(model_file, db):
-    text = TWO_PROCESSES.replace(
-        "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n",
-        "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n      - {gas: co2_biogenic, amount: -20, unit: kg}\n",
+def test_credits_keep_their_sign_and_shares_sum_to_one(write_model, db):
+    path = write_model(
+        TWO_PROCESSES,
+        (
+            "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n",
+            "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n      - {gas: co2_biogenic, amount: -20, unit: kg}\n",
+        ),
     )
-    frame = contributions(pcflab.load_model(model_file(text)), by="gas", factors=db)
+    frame = contributions(pcflab.load_model(path), by="gas", factors=db)
     total = TOTAL - 20
     assert frame.attrs["total"] == pytest.approx(total)
     assert frame.loc["co2_biogenic", "gwp100"] == pytest.approx(-20)
@@ -167,13 +146,16 @@ def test_tornado_of_a_linear_model_equals_the_lognormal_quantiles(cm):
     assert frame.loc["power", "units"] == "kWh/t"  # as declared, not the kernel's SI J/kg
 
 
-def test_tornado_skips_derived_parameters_and_checks_the_quantiles(model_file, db):
-    text = TWO_PROCESSES.replace(
-        "  heat: {value: 2, unit: GJ/t, uncertainty: {distribution: lognormal, gsd: 1.5}}\n",
-        "  heat_in: {value: 4, unit: GJ/t, uncertainty: {distribution: lognormal, gsd: 1.5}}\n"
-        "  heat: {formula: heat_in / 2, unit: GJ/t}\n",
+def test_tornado_skips_derived_parameters_and_checks_the_quantiles(write_model, db):
+    path = write_model(
+        TWO_PROCESSES,
+        (
+            "  heat: {value: 2, unit: GJ/t, uncertainty: {distribution: lognormal, gsd: 1.5}}\n",
+            "  heat_in: {value: 4, unit: GJ/t, uncertainty: {distribution: lognormal, gsd: 1.5}}\n"
+            "  heat: {formula: heat_in / 2, unit: GJ/t}\n",
+        ),
     )
-    cm = pcflab.compile_model(pcflab.load_model(model_file(text)), db)
+    cm = pcflab.compile_model(pcflab.load_model(path), db)
     frame = tornado(cm)
     assert "heat" not in frame.index and "heat_in" in frame.index
     lo, hi = (scipy.stats.lognorm.ppf(p, s=math.log(1.5), scale=4) for p in (0.05, 0.95))
@@ -185,27 +167,18 @@ def test_tornado_skips_derived_parameters_and_checks_the_quantiles(model_file, d
 
 def _two_normals(model_file):
     return model_file(
-        """
-        pcflab_model: 1
-        id: test/two-normals
-        name: Y = X1 + X2
-        sector: test
-        region: CN-SD
-        year: 2023
-        functional_unit: {amount: 1, unit: t, description: one tonne}
-        reference_process: make
-        parameters:
-          x1: {value: 10, unit: kg, uncertainty: {distribution: normal, sd: 1}}
-          x2: {value: 10, unit: kg, uncertainty: {distribution: normal, sd: 2}}
-        processes:
-          make:
-            name: Make
-            stage: production
-            reference_product: {name: product, amount: 1, unit: t}
-            emissions:
-              - {gas: co2_fossil, amount: x1, unit: kg}
-              - {gas: co2_fossil, amount: x2, unit: kg}
-        """
+        header_yaml("test/two-normals", "Y = X1 + X2", "make", functional_unit=(1, "t", "one tonne"))
+        + "parameters:\n"
+        + "  x1: {value: 10, unit: kg, uncertainty: {distribution: normal, sd: 1}}\n"
+        + "  x2: {value: 10, unit: kg, uncertainty: {distribution: normal, sd: 2}}\n"
+        + "processes:\n"
+        + process_yaml(
+            "make",
+            "Make",
+            "production",
+            ("product", 1, "t"),
+            emissions=[("co2_fossil", "x1", "kg"), ("co2_fossil", "x2", "kg")],
+        )
     )
 
 

@@ -12,6 +12,7 @@ from pcflab.analysis._data_quality import data_quality, exchange_parameters, pro
 from pcflab.core._errors import ModelError
 from pcflab.methods import MethodProfile, gwp100
 from tests.conftest import factor_row
+from tests.models_for_tests import assembly_and_parts_yaml
 
 STEEL = "steel/bf-bof-hot-rolled-coil"
 CH4 = gwp100("ch4_fossil", "AR6")
@@ -19,17 +20,10 @@ N2O = gwp100("n2o", "AR6")
 
 #: power: primary and calibrated; heat_used = heat x ratio: primary, and measured (heat) at
 #: best; parts_power: secondary literature; the direct CH4 and the 0.5 t of parts: plain numbers.
-DECLARED = """
-pcflab_model: 1
-id: test/data-quality
-name: Data quality test
-sector: test
-region: CN-SD
-year: 2023
-functional_unit: {amount: 1, unit: t, description: one tonne of widgets}
-reference_process: assembly
-parameters:
-  power:
+DECLARED = assembly_and_parts_yaml(
+    "test/data-quality",
+    "Data quality test",
+    """  power:
     value: 100
     unit: kWh/t
     data_type: primary
@@ -39,25 +33,10 @@ parameters:
   ratio: {value: 1, unit: GJ/GJ, data_type: primary, traceability: measured-calibrated, certificate: meter record 42}
   heat_used: {formula: heat * ratio, unit: GJ/t}
   parts_power: {value: 40, unit: kWh/t, data_type: secondary, traceability: literature}
-processes:
-  assembly:
-    name: Assembly
-    stage: production
-    reference_product: {name: widget, amount: 1, unit: t}
-    inputs:
-      - {process: parts, amount: 0.5, unit: t}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: power, unit: kWh/t}
-    emissions:
-      - {gas: ch4_fossil, amount: 0.1, unit: kg}
-  parts:
-    name: Parts
-    stage: raw_material_acquisition
-    reference_product: {name: parts, amount: 1, unit: t}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: parts_power, unit: kWh/t}
-      - {factor: test/fuel/gas/2023, amount: heat_used, unit: GJ/t}
-"""
+""",
+    parts_power="parts_power",
+    heat="heat_used",
+)
 
 # By hand [kg CO2e per t widget]: assembly runs 1 t, parts 0.5 t.
 GRID_ASSEMBLY = 100 * 0.5  # primary, traceable
@@ -90,8 +69,8 @@ def db(factor_file):
 
 
 @pytest.fixture
-def declared(model_file):
-    return pcflab.load_model(model_file(DECLARED))
+def declared(write_model):
+    return pcflab.load_model(write_model(DECLARED))
 
 
 def test_shares_and_dqr_equal_the_hand_calculation(declared, db):
@@ -185,14 +164,17 @@ def test_unrated_model_reports_nan_and_na_and_round_trips_netcdf(model_file, fac
     assert back.attrs["traceable_share"] == pytest.approx(det.attrs["traceable_share"])
 
 
-def test_cutoff_excluded_share_is_reported(model_file, db):
+def test_cutoff_excluded_share_is_reported(write_model, db):
     """A 1 g N2O emission (0.273 kg CO2e, 0.23 % of the total) falls under a 1 % cut-off."""
-    text = DECLARED.replace(
-        "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n",
-        "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n      - {gas: n2o, amount: 0.001, unit: kg}\n",
+    path = write_model(
+        DECLARED,
+        (
+            "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n",
+            "      - {gas: ch4_fossil, amount: 0.1, unit: kg}\n      - {gas: n2o, amount: 0.001, unit: kg}\n",
+        ),
     )
     profile = MethodProfile(name="cut", title="one per cent cut-off", cutoff_share=0.01)
-    model = pcflab.load_model(model_file(text))
+    model = pcflab.load_model(path)
     dq = data_quality(model, db, profile=profile)
     n2o = 0.001 * N2O
     assert dq.cutoff_excluded_share == pytest.approx(n2o / (TOTAL + n2o), rel=1e-12)
@@ -203,12 +185,11 @@ def test_cutoff_excluded_share_is_reported(model_file, db):
     assert dq.summary()["cutoff_excluded_share"] == det.attrs["cutoff_excluded_share"]
 
 
-def test_measured_calibrated_needs_a_certificate(model_file):
+def test_measured_calibrated_needs_a_certificate(write_model):
     for certificate in ("", "    certificate: '  '\n"):
-        text = DECLARED.replace(
-            "    certificate: CNAS L0001 calibration certificate 2023-17 (main meter)\n", certificate
+        path = write_model(
+            DECLARED, ("    certificate: CNAS L0001 calibration certificate 2023-17 (main meter)\n", certificate)
         )
-        path = model_file(text)
         with pytest.raises(ModelError, match="measured-calibrated data need a calibration certificate") as err:
             pcflab.load_model(path)
         assert err.value.file == str(path)
@@ -217,25 +198,30 @@ def test_measured_calibrated_needs_a_certificate(model_file):
         key = "    certificate:" if certificate else "  power:"  # the key, or its parameter if absent
         assert err.value.line == 1 + next(i for i, line in enumerate(lines) if line.startswith(key))
         assert "certificate:" in err.value.hint and "traceability: measured" in err.value.hint
-    text = DECLARED.replace("traceability: measured-calibrated, certificate: meter record 42", "traceability: measured")
-    assert pcflab.load_model(model_file(text)).parameters["ratio"].certificate is None
+    path = write_model(
+        DECLARED, ("traceability: measured-calibrated, certificate: meter record 42", "traceability: measured")
+    )
+    assert pcflab.load_model(path).parameters["ratio"].certificate is None
 
 
-def test_declarations_are_validated(model_file):
-    text = DECLARED.replace(
-        "heat_used: {formula: heat * ratio, unit: GJ/t}",
-        "heat_used: {formula: heat * ratio, unit: GJ/t, data_type: primary}",
+def test_declarations_are_validated(write_model):
+    path = write_model(
+        DECLARED,
+        (
+            "heat_used: {formula: heat * ratio, unit: GJ/t}",
+            "heat_used: {formula: heat * ratio, unit: GJ/t, data_type: primary}",
+        ),
     )
     with pytest.raises(ModelError, match="takes its data type and traceability from its inputs") as err:
-        pcflab.load_model(model_file(text))
+        pcflab.load_model(path)
     assert err.value.field == "parameters.heat_used"
-    text = DECLARED.replace("data_type: secondary", "data_type: site")
+    path = write_model(DECLARED, ("data_type: secondary", "data_type: site"))
     with pytest.raises(ModelError, match="not allowed") as err:
-        pcflab.load_model(model_file(text))
+        pcflab.load_model(path)
     assert err.value.field == "parameters.parts_power.data_type" and "'primary' or 'secondary'" in err.value.hint
-    text = DECLARED.replace("traceability: literature", "traceability: calibrated")
+    path = write_model(DECLARED, ("traceability: literature", "traceability: calibrated"))
     with pytest.raises(ModelError) as err:
-        pcflab.load_model(model_file(text))
+        pcflab.load_model(path)
     assert err.value.field == "parameters.parts_power.traceability" and "measured-calibrated" in err.value.hint
 
 

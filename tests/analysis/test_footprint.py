@@ -9,7 +9,8 @@ import scipy.stats
 
 import pcflab
 from pcflab.core._errors import SystemSolveError
-from tests.conftest import SMALL_MODEL, factor_row
+from tests.conftest import factor_row
+from tests.models_for_tests import header_yaml, process_yaml
 
 STEEL = "steel/bf-bof-hot-rolled-coil"
 
@@ -55,44 +56,39 @@ def test_gwp_set_changes_only_non_co2_gases():
     assert float(ar6["gwp100"].sum() - ar4["gwp100"].sum()) == pytest.approx(ch4 * (29.8 - 25), rel=1e-9)
 
 
-LOOP_MODEL = """
-pcflab_model: 1
-id: test/loop
-name: Loop
-sector: test
-region: CN-SD
-year: 2023
-functional_unit: {amount: 2, unit: t, description: two tonnes of product}
-reference_process: product
-parameters:
+LOOP_MODEL = (
+    "\n"
+    + header_yaml("test/loop", "Loop", "product", functional_unit=(2, "t", "two tonnes of product"))
+    + """parameters:
   e_use: {value: 0.3, unit: MWh/t}
   self_use: {value: 0.05, unit: MWh/MWh}
   fuel: {value: 200, unit: kg/MWh}
 processes:
-  product:
-    name: Product
-    stage: production
-    reference_product: {name: product, amount: 1, unit: t}
-    inputs:
-      - {process: power, amount: e_use, unit: MWh/t}
-    emissions:
-      - {gas: ch4_fossil, amount: 0.5, unit: kg}
-  power:
-    name: Power plant
-    stage: raw_material_acquisition
-    reference_product: {name: electricity, amount: 1000, unit: kWh}
-    inputs:
-      - {process: power, amount: self_use, unit: MWh/MWh}
-      - {process: fuel_supply, amount: fuel, unit: kg/MWh}
-  fuel_supply:
-    name: Fuel supply
-    stage: raw_material_acquisition
-    reference_product: {name: fuel, amount: 1, unit: t}
-    inputs:
-      - {process: power, amount: 20, unit: kWh}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: 1, unit: kg/kg}
 """
+    + process_yaml(
+        "product",
+        "Product",
+        "production",
+        ("product", 1, "t"),
+        inputs=[("power", "e_use", "MWh/t")],
+        emissions=[("ch4_fossil", 0.5, "kg")],
+    )
+    + process_yaml(
+        "power",
+        "Power plant",
+        "raw_material_acquisition",
+        ("electricity", 1000, "kWh"),
+        inputs=[("power", "self_use", "MWh/MWh"), ("fuel_supply", "fuel", "kg/MWh")],
+    )
+    + process_yaml(
+        "fuel_supply",
+        "Fuel supply",
+        "raw_material_acquisition",
+        ("fuel", 1, "t"),
+        inputs=[("power", 20, "kWh")],
+        factors=[("test/electricity/grid/2023", 1, "kg/kg")],
+    )
+)
 
 
 def test_loop_against_scipy_solve(model_file, factor_file):
@@ -133,27 +129,28 @@ def test_singular_loop(model_file, factor_file):
         pcflab.footprint(pcflab.load_model(model_file(text)), factors)
 
 
-def test_tonne_of_product_against_factor_per_kg(model_file, factor_file):
+def test_tonne_of_product_against_factor_per_kg(widget_model, factor_file):
     """1 t of an input against a factor given per kg is converted (x1000)."""
     factors = pcflab.load_factors(factor_file(factor_row(fid="test/steel/s/1", per="kg", value="2.0")))
-    text = SMALL_MODEL.replace(
-        "{factor: test/electricity/grid/2023, amount: power, unit: kWh/t}",
-        "{factor: test/steel/s/1, amount: 1, unit: t}",
+    path = widget_model(
+        (
+            "{factor: test/electricity/grid/2023, amount: power, unit: kWh/t}",
+            "{factor: test/steel/s/1, amount: 1, unit: t}",
+        )
     )
-    det = pcflab.footprint(pcflab.load_model(model_file(text)), factors)
+    det = pcflab.footprint(pcflab.load_model(path), factors)
     assert float(det["mass"].sum()) == pytest.approx(2000.0)
 
 
-def lognormal_product_model(model_file, factor_file, gsd_a=1.3, gsd_f=1.5):
+def lognormal_product_model(widget_model, factor_file, gsd_a=1.3, gsd_f=1.5):
     factors = pcflab.load_factors(factor_file(factor_row(gsd=str(gsd_f), value="0.5")))
-    text = SMALL_MODEL.replace("gsd: 1.2", f"gsd: {gsd_a}")
-    return pcflab.compile_model(pcflab.load_model(model_file(text)), factors)
+    return pcflab.compile_model(pcflab.load_model(widget_model(gsd=gsd_a)), factors)
 
 
-def test_lognormal_product_matches_analytic_distribution(model_file, factor_file):
+def test_lognormal_product_matches_analytic_distribution(widget_model, factor_file):
     """Footprint = activity x factor, both lognormal: the product is lognormal with
     median 100 * 0.5 and sigma^2 = ln^2(1.3) + ln^2(1.5) (VALIDATION.md, lognormal products)."""
-    cm = lognormal_product_model(model_file, factor_file)
+    cm = lognormal_product_model(widget_model, factor_file)
     mc = pcflab.simulate(cm, 50_000, seed=11)
     sigma = math.hypot(math.log(1.3), math.log(1.5))
     exact = scipy.stats.lognorm(s=sigma, scale=50.0)
@@ -164,8 +161,8 @@ def test_lognormal_product_matches_analytic_distribution(model_file, factor_file
     assert np.std(np.log(x), ddof=1) == pytest.approx(sigma, rel=0.02)
 
 
-def test_results_do_not_depend_on_chunking(model_file, factor_file):
-    cm = lognormal_product_model(model_file, factor_file)
+def test_results_do_not_depend_on_chunking(widget_model, factor_file):
+    cm = lognormal_product_model(widget_model, factor_file)
     one = pcflab.simulate(cm, 5_000, seed=3, chunk_size=5_000)
     many = pcflab.simulate(cm, 5_000, seed=3, chunk_size=333)
     np.testing.assert_array_equal(one["gwp100"].values, many["gwp100"].values)
@@ -187,14 +184,13 @@ def test_results_do_not_depend_on_thread_count():
     np.testing.assert_array_equal(one["gwp100"].values, two["gwp100"].values)
 
 
-def test_shared_factor_is_paired_between_products(model_file, factor_file):
+def test_shared_factor_is_paired_between_products(widget_model, factor_file):
     """Two products using the same factor draw the same value of it in each sample, so
     the ratio of their footprints is exactly the ratio of their (fixed) activities."""
     factors = pcflab.load_factors(factor_file(factor_row(gsd="1.5")))
-    a = SMALL_MODEL.replace("    uncertainty: {distribution: lognormal, gsd: 1.2}\n", "")
-    b = a.replace("id: test/widget", "id: test/gadget").replace("value: 100", "value: 250")
-    ma = pcflab.load_model(model_file(a, "a.yaml"))
-    mb = pcflab.load_model(model_file(b, "b.yaml"))
+    fixed = ("    uncertainty: {distribution: lognormal, gsd: 1.2}\n", "")
+    ma = pcflab.load_model(widget_model(fixed, file="a.yaml"))
+    mb = pcflab.load_model(widget_model(fixed, file="b.yaml", id="test/gadget", power=250))
     ra = pcflab.simulate(pcflab.compile_model(ma, factors), 1_000, seed=9)
     rb = pcflab.simulate(pcflab.compile_model(mb, factors), 1_000, seed=9)
     np.testing.assert_allclose(rb["total"].values / ra["total"].values, 2.5, rtol=1e-12)
@@ -230,25 +226,29 @@ def test_results_round_trip_netcdf(tmp_path):
     assert back["gwp100"].attrs["units"] == "kg CO2e"
 
 
-def test_division_by_zero_at_nominal_values_is_a_model_error(model_file, factor_file):
+def test_division_by_zero_at_nominal_values_is_a_model_error(widget_model, factor_file):
     factors = pcflab.load_factors(factor_file(factor_row()))
-    text = SMALL_MODEL.replace("amount: power, unit: kWh/t}", "amount: power / share, unit: kWh/t}").replace(
-        "parameters:\n", "parameters:\n  share: {value: 0, unit: t/t}\n"
+    path = widget_model(
+        ("amount: power, unit: kWh/t}", "amount: power / share, unit: kWh/t}"),
+        ("parameters:\n", "parameters:\n  share: {value: 0, unit: t/t}\n"),
     )
     with pytest.raises(pcflab.PcfError, match="divides by zero") as err:
-        pcflab.compile_model(pcflab.load_model(model_file(text)), factors)
+        pcflab.compile_model(pcflab.load_model(path), factors)
     assert err.value.field == "processes.assembly.factors[0].amount"
 
 
-def test_overflow_in_some_samples_is_a_clear_error_not_garbage(model_file, factor_file):
+def test_overflow_in_some_samples_is_a_clear_error_not_garbage(widget_model, factor_file):
     """A formula that overflows for some draws stops the run and says how many samples."""
     factors = pcflab.load_factors(factor_file(factor_row()))
-    text = SMALL_MODEL.replace("amount: power, unit: kWh/t}", "amount: power * ten ** share, unit: kWh/t}").replace(
-        "parameters:\n",
-        "parameters:\n  ten: {value: 10, unit: t/t}\n"
-        "  share: {value: 300, unit: t/t, uncertainty: {distribution: uniform, min: 299, max: 400}}\n",
+    path = widget_model(
+        ("amount: power, unit: kWh/t}", "amount: power * ten ** share, unit: kWh/t}"),
+        (
+            "parameters:\n",
+            "parameters:\n  ten: {value: 10, unit: t/t}\n"
+            "  share: {value: 300, unit: t/t, uncertainty: {distribution: uniform, min: 299, max: 400}}\n",
+        ),
     )
-    cm = pcflab.compile_model(pcflab.load_model(model_file(text)), factors)
+    cm = pcflab.compile_model(pcflab.load_model(path), factors)
     assert float(pcflab.footprint(cm)["mass"].sum()) == pytest.approx(100 * 10.0**300 * 0.5)
     with pytest.raises(pcflab.PcfError, match=r"NaN or infinite in \d+ of 50 samples"):
         pcflab.simulate(cm, 50, seed=1)

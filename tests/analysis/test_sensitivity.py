@@ -18,6 +18,7 @@ from pcflab.analysis import prepare
 from pcflab.analysis._sensitivity import GROUPINGS, quantity_table, sensitivity
 from pcflab.core._errors import PcfError
 from tests.conftest import factor_row
+from tests.models_for_tests import header_yaml, process_yaml
 
 MODELS = Path(__file__).resolve().parents[2] / "datasets" / "models"
 PILOTS = [
@@ -36,37 +37,32 @@ PILOTS = [
 # For an additive function of independent inputs S_i = ST_i = b_i^2 Var(X_i) / sum_j b_j^2 Var(X_j)
 # (VALIDATION.md 1.5), Var(Y) = 102.667; a group's index is the sum of its members' (no
 # interactions). Morris mu* per unit of the uniform quantile is b_i (max_i - min_i), exactly.
-GADGET = """
-pcflab_model: 1
-id: test/gadget
-name: Gadget
-sector: test
-region: CN-SD
-year: 2023
-functional_unit: {amount: 1, unit: t, description: one tonne of gadgets}
-reference_process: assembly
-parameters:
+GADGET = (
+    "\n"
+    + header_yaml("test/gadget", "Gadget", "assembly", functional_unit=(1, "t", "one tonne of gadgets"))
+    + """parameters:
   power: {value: 100, unit: kWh/t, uncertainty: {distribution: uniform, min: 80, max: 120}}
   heat: {value: 60, unit: kWh/t, uncertainty: {distribution: uniform, min: 0, max: 120}}
   leak: {value: 20, unit: kg, uncertainty: {distribution: uniform, min: 12, max: 28}}
 processes:
-  assembly:
-    name: Assembly
-    stage: production
-    reference_product: {name: gadget, amount: 1, unit: t}
-    inputs:
-      - {process: parts, amount: 1, unit: t}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: power, unit: kWh/t}
-  parts:
-    name: Parts
-    stage: raw_material_acquisition
-    reference_product: {name: parts, amount: 1, unit: t}
-    factors:
-      - {factor: test/heat/boiler/2023, amount: heat, unit: kWh/t}
-    emissions:
-      - {gas: co2_fossil, amount: leak, unit: kg}
 """
+    + process_yaml(
+        "assembly",
+        "Assembly",
+        "production",
+        ("gadget", 1, "t"),
+        inputs=[("parts", 1, "t")],
+        factors=[("test/electricity/grid/2023", "power", "kWh/t")],
+    )
+    + process_yaml(
+        "parts",
+        "Parts",
+        "raw_material_acquisition",
+        ("parts", 1, "t"),
+        factors=[("test/heat/boiler/2023", "heat", "kWh/t")],
+        emissions=[("co2_fossil", "leak", "kg")],
+    )
+)
 VAR = {"power": 0.5**2 * 40**2 / 12, "heat": 0.2**2 * 120**2 / 12, "leak": 16**2 / 12}
 SHARE = {k: v / sum(VAR.values()) for k, v in VAR.items()}  # power 0.324675, heat 0.467532, leak 0.207792
 MU_STAR = {"power": 0.5 * 40, "heat": 0.2 * 120, "leak": 16.0}  # kg CO2e/t per unit quantile

@@ -8,6 +8,7 @@ import pytest
 import pcflab
 from pcflab.core._errors import ModelError, UnitMismatchError, UnknownFactorError
 from tests.conftest import SMALL_MODEL, factor_row
+from tests.models_for_tests import process_yaml
 
 
 @pytest.fixture
@@ -15,12 +16,12 @@ def factors(factor_file):
     return pcflab.load_factors(factor_file(factor_row()))
 
 
-def compile_text(model_file, factors, text):
-    return pcflab.compile_model(pcflab.load_model(model_file(text)), factors)
+def compile_file(path, factors):
+    return pcflab.compile_model(pcflab.load_model(path), factors)
 
 
-def test_small_model_compiles(model_file, factors):
-    cm = compile_text(model_file, factors, SMALL_MODEL)
+def test_small_model_compiles(widget_model, factors):
+    cm = compile_file(widget_model(), factors)
     assert cm.processes == ["assembly"]
     assert cm.parameter_ids == ["param:test/widget/power", "factor:test/electricity/grid/2023:co2_fossil"]
 
@@ -32,9 +33,8 @@ def test_shipped_steel_model_loads():
     assert len(m.sha256) == 64
 
 
-def test_unknown_factor_names_file_line_key(model_file, factors):
-    text = SMALL_MODEL.replace("factor: test/electricity/grid/2023", "factor: test/electricity/grid/2099")
-    path = model_file(text)
+def test_unknown_factor_names_file_line_key(widget_model, factors):
+    path = widget_model(("factor: test/electricity/grid/2023", "factor: test/electricity/grid/2099"))
     with pytest.raises(UnknownFactorError) as err:
         pcflab.compile_model(pcflab.load_model(path), factors)
     msg = str(err.value)
@@ -45,66 +45,66 @@ def test_unknown_factor_names_file_line_key(model_file, factors):
     assert "similar ids: test/electricity/grid/2023" in msg
 
 
-def test_amount_without_unit(model_file, factors):
-    text = SMALL_MODEL.replace("amount: power, unit: kWh/t}", "amount: power}")
+def test_amount_without_unit(widget_model, factors):
+    path = widget_model(("amount: power, unit: kWh/t}", "amount: power}"))
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert err.value.field == "processes.assembly.factors[0].unit"
     assert err.value.line == 20
     assert "is required" in str(err.value)
 
 
-def test_parameter_without_unit(model_file, factors):
-    text = SMALL_MODEL.replace("    unit: kWh/t\n", "")
+def test_parameter_without_unit(widget_model, factors):
+    path = widget_model(("    unit: kWh/t\n", ""))
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert err.value.field == "parameters.power.unit"
     assert err.value.line == 10
 
 
-def test_non_numeric_value(model_file, factors):
-    text = SMALL_MODEL.replace("value: 100", "value: a hundred")
+def test_non_numeric_value(widget_model, factors):
+    path = widget_model(("value: 100", "value: a hundred"))
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert err.value.field == "parameters.power.value"
     assert err.value.line == 11
     assert "expected a number" in str(err.value) and "a hundred" in str(err.value)
 
 
-def test_amount_that_is_not_a_formula(model_file, factors):
-    text = SMALL_MODEL.replace("amount: power, unit", "amount: 12 kWh, unit")
+def test_amount_that_is_not_a_formula(widget_model, factors):
+    path = widget_model(("amount: power, unit", "amount: 12 kWh, unit"))
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert err.value.field == "processes.assembly.factors[0].amount"
     assert "units belong in the 'unit' key" in str(err.value)
 
 
-def test_formula_may_not_call_functions(model_file, factors):
-    text = SMALL_MODEL.replace("amount: power, unit", "amount: \"__import__('os').getcwd()\", unit")
+def test_formula_may_not_call_functions(widget_model, factors):
+    path = widget_model(("amount: power, unit", "amount: \"__import__('os').getcwd()\", unit"))
     with pytest.raises(ModelError, match="is not allowed"):
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
 
 
-def test_unknown_parameter_in_formula(model_file, factors):
-    text = SMALL_MODEL.replace("amount: power, unit", "amount: powr * 2, unit")
+def test_unknown_parameter_in_formula(widget_model, factors):
+    path = widget_model(("amount: power, unit", "amount: powr * 2, unit"))
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert "unknown parameter 'powr'" in str(err.value)
     assert "known: power" in str(err.value)
 
 
-def test_unknown_key_is_reported(model_file, factors):
-    text = SMALL_MODEL.replace("    stage: production", "    stage: production\n    stagee: production")
+def test_unknown_key_is_reported(widget_model, factors):
+    path = widget_model(("    stage: production", "    stage: production\n    stagee: production"))
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert err.value.field == "processes.assembly.stagee"
     assert err.value.line == 18
 
 
-def test_unknown_stage(model_file, factors):
-    text = SMALL_MODEL.replace("stage: production", "stage: manufacturing")
+def test_unknown_stage(widget_model, factors):
+    path = widget_model(("stage: production", "stage: manufacturing"))
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert "raw_material_acquisition" in err.value.hint
 
 
@@ -121,47 +121,49 @@ def test_unknown_model_name():
 
 
 def test_input_from_unknown_process(model_file, factors):
-    text = SMALL_MODEL + "    inputs:\n      - {process: paint, amount: 1, unit: t}\n"
+    path = model_file(SMALL_MODEL + "    inputs:\n      - {process: paint, amount: 1, unit: t}\n")
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     assert err.value.field == "processes.assembly.inputs[0].process"
     assert err.value.line == 22
 
 
-def test_energy_against_mass_factor_is_a_unit_error(model_file, factor_file):
+def test_energy_against_mass_factor_is_a_unit_error(widget_model, factor_file):
     factors = pcflab.load_factors(factor_file(factor_row(per="t")))
     with pytest.raises(UnitMismatchError) as err:
-        compile_text(model_file, factors, SMALL_MODEL)
+        compile_file(widget_model(), factors)
     assert "kWh" in str(err.value) and err.value.field == "processes.assembly.factors[0].unit"
 
 
-def test_unknown_unit(model_file, factors):
-    text = SMALL_MODEL.replace("unit: kWh/t\n", "unit: kWhh/t\n")
+def test_unknown_unit(widget_model, factors):
+    path = widget_model(("unit: kWh/t\n", "unit: kWhh/t\n"))
     with pytest.raises(UnitMismatchError, match="unknown unit 'kWhh/t'"):
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
 
 
-def test_formula_result_in_wrong_unit(model_file, factors):
-    text = SMALL_MODEL.replace("amount: power, unit: kWh/t}", "amount: power, unit: kg/t}")
+def test_formula_result_in_wrong_unit(widget_model, factors):
+    path = widget_model(("amount: power, unit: kWh/t}", "amount: power, unit: kg/t}"))
     with pytest.raises(UnitMismatchError, match="make 'unit' the unit of the formula's result"):
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
 
 
-def test_lognormal_needs_spread(model_file, factors):
-    text = SMALL_MODEL.replace("{distribution: lognormal, gsd: 1.2}", "{distribution: lognormal}")
+def test_lognormal_needs_spread(widget_model, factors):
+    path = widget_model(("{distribution: lognormal, gsd: 1.2}", "{distribution: lognormal}"))
     with pytest.raises(ModelError, match="needs 'gsd', 'pedigree' or 'sd'"):
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
 
 
-def test_all_problems_of_a_model_are_reported_together(model_file, factors):
-    text = SMALL_MODEL.replace(
-        "      - {factor: test/electricity/grid/2023, amount: power, unit: kWh/t}\n",
-        "      - {factor: test/electricity/grid/2099, amount: power, unit: kWh/t}\n"
-        "      - {factor: test/electricity/grid/2023, amount: powr, unit: kWh/t}\n"
-        "      - {factor: test/electricity/grid/2023, amount: power, unit: kg/t}\n",
+def test_all_problems_of_a_model_are_reported_together(widget_model, factors):
+    path = widget_model(
+        (
+            "      - {factor: test/electricity/grid/2023, amount: power, unit: kWh/t}\n",
+            "      - {factor: test/electricity/grid/2099, amount: power, unit: kWh/t}\n"
+            "      - {factor: test/electricity/grid/2023, amount: powr, unit: kWh/t}\n"
+            "      - {factor: test/electricity/grid/2023, amount: power, unit: kg/t}\n",
+        )
     )
     with pytest.raises(ModelError) as err:
-        compile_text(model_file, factors, text)
+        compile_file(path, factors)
     found = [(p.line, p.field) for p in err.value.problems]
     assert found == [
         (20, "processes.assembly.factors[0].factor"),
@@ -171,10 +173,10 @@ def test_all_problems_of_a_model_are_reported_together(model_file, factors):
     assert "and 2 more problems" in str(err.value)
 
 
-def test_all_schema_problems_are_reported_together(model_file):
-    text = SMALL_MODEL.replace("value: 100", "value: lots").replace("stage: production", "stage: making")
+def test_all_schema_problems_are_reported_together(widget_model):
+    path = widget_model(("value: 100", "value: lots"), ("stage: production", "stage: making"))
     with pytest.raises(ModelError) as err:
-        pcflab.load_model(model_file(text))
+        pcflab.load_model(path)
     assert [p.field for p in err.value.problems] == ["parameters.power.value", "processes.assembly.stage"]
 
 
@@ -198,26 +200,27 @@ def test_committed_json_schema_is_current():
         ("0.02 t/t", "t/t", 0.02),
     ],
 )
-def test_ratio_parameter_keeps_its_unit_in_an_exchange(model_file, factors, declared, used, expected):
+def test_ratio_parameter_keeps_its_unit_in_an_exchange(write_model, factors, declared, used, expected):
     """A ratio parameter (kg/t, %) used with a ratio unit is converted, not read as a plain number."""
     value, unit = declared.split()
     inputs = f"\n    inputs:\n      - {{process: part, amount: share, unit: {used}}}"
     reference = "reference_product: {name: widget, amount: 1, unit: t}"
     grid = "{factor: test/electricity/grid/2023, amount: %s, unit: kWh/t}"
-    text = (
-        SMALL_MODEL.replace("power:\n    value: 100\n    unit: kWh/t", f"share:\n    value: {value}\n    unit: {unit}")
-        .replace("    uncertainty: {distribution: lognormal, gsd: 1.2}\n", "")
-        .replace(reference, reference + inputs)
-        .replace(grid % "power", grid % "0")
+    part = process_yaml(
+        "part",
+        "Part",
+        "raw_material_acquisition",
+        ("part", 1, "t"),
+        factors=[("test/electricity/grid/2023", 1000, "kWh/t")],
     )
-    text += """  part:
-    name: Part
-    stage: raw_material_acquisition
-    reference_product: {name: part, amount: 1, unit: t}
-    factors:
-      - {factor: test/electricity/grid/2023, amount: 1000, unit: kWh/t}
-"""
-    result = pcflab.footprint(pcflab.load_model(model_file(text)), factors)
+    path = write_model(
+        SMALL_MODEL + part,
+        ("power:\n    value: 100\n    unit: kWh/t", f"share:\n    value: {value}\n    unit: {unit}"),
+        ("    uncertainty: {distribution: lognormal, gsd: 1.2}\n", ""),
+        (reference, reference + inputs),
+        (grid % "power", grid % "0"),
+    )
+    result = pcflab.footprint(pcflab.load_model(path), factors)
     # `expected` t of part per t of widget x 1000 kWh/t x 0.5 kg CO2/kWh (factor_row)
     assert float(result.gwp100.sum()) == pytest.approx(expected * 1000 * 0.5, rel=1e-12)
 
@@ -457,32 +460,33 @@ def test_yaml_1_1_directive_is_honoured(model_file):
     assert "expected a text (got True)" in err.value.message
 
 
-def test_duplicate_key_names_line_and_key(model_file):
-    text = SMALL_MODEL.replace("    stage: production\n", "    stage: production\n    stage: manufacturing\n")
+def test_duplicate_key_names_line_and_key(widget_model):
+    path = widget_model(("    stage: production\n", "    stage: production\n    stage: manufacturing\n"))
     with pytest.raises(ModelError) as err:
-        pcflab.load_model(model_file(text))
+        pcflab.load_model(path)
     assert err.value.line == 18
     assert err.value.field == "processes.assembly.stage"
     assert 'found duplicate key "stage" (first given on line 17)' in err.value.message
     assert "line 17" in err.value.hint
 
 
-def test_duplicate_process_and_flow_keys(model_file):
+def test_duplicate_process_and_flow_keys(model_file, widget_model):
     with pytest.raises(ModelError) as err:
         pcflab.load_model(model_file(SMALL_MODEL + "  assembly:\n    name: Again\n"))
     assert (err.value.line, err.value.field) == (21, "processes.assembly")
-    text = SMALL_MODEL.replace("amount: power, unit: kWh/t}", "amount: power, unit: kWh/t, amount: 2}")
+    path = widget_model(("amount: power, unit: kWh/t}", "amount: power, unit: kWh/t, amount: 2}"))
     with pytest.raises(ModelError) as err:
-        pcflab.load_model(model_file(text))
+        pcflab.load_model(path)
     assert (err.value.line, err.value.field) == (20, "processes.assembly.factors[0].amount")
     assert "not valid YAML: found duplicate key" in str(err.value)
 
 
-def test_duplicate_key_in_a_file_for_ruamel_is_ruamels_error(model_file):
-    text = SMALL_MODEL.replace("    stage: production\n", "    stage: production\n    stage: other\n")
-    text = text.replace("name: Widget", "name: !!str Widget")
+def test_duplicate_key_in_a_file_for_ruamel_is_ruamels_error(widget_model):
+    path = widget_model(
+        ("    stage: production\n", "    stage: production\n    stage: other\n"), ("name: Widget", "name: !!str Widget")
+    )
     with pytest.raises(ModelError) as err:
-        pcflab.load_model(model_file(text))
+        pcflab.load_model(path)
     assert err.value.line == 18 and 'found duplicate key "stage"' in err.value.message
 
 

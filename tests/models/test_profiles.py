@@ -9,17 +9,9 @@ from pcflab.cli import main
 from pcflab.core._errors import ModelError
 from pcflab.methods import CffParameters, MethodProfile, avoided_burden, circular_footprint_formula, cut_off
 from tests.conftest import factor_row
+from tests.models_for_tests import header_yaml, process_yaml
 
-HEADER = """
-pcflab_model: 1
-id: test/profiles
-name: Profiles test
-sector: test
-region: CN-SD
-year: 2023
-functional_unit: {amount: 1, unit: t, description: one tonne of A}
-reference_process: make
-"""
+HEADER = "\n" + header_yaml("test/profiles", "Profiles test", "make", functional_unit=(1, "t", "one tonne of A"))
 
 COPRODUCTS = (
     HEADER
@@ -129,22 +121,23 @@ parameters:
 electricity_contracts:
   - {instrument: gec, share: green, factor: electricity/footprint-wind, evidence: "GEC serials 1-100 (test)"}
 processes:
-  make:
-    name: Make A
-    stage: production
-    reference_product: {name: A, amount: 1, unit: t}
-    factors:
-      - {factor: electricity/footprint, amount: 500, unit: kWh}
-    emissions:
-      - {gas: ch4_fossil, amount: 1, unit: kg}
-  mine:
-    name: Extraction
-    stage: raw_material_acquisition
-    within_cbam: false
-    reference_product: {name: ore, amount: 1, unit: t}
-    emissions:
-      - {gas: co2_fossil, amount: 50, unit: kg}
 """
+    + process_yaml(
+        "make",
+        "Make A",
+        "production",
+        ("A", 1, "t"),
+        factors=[("electricity/footprint", 500, "kWh")],
+        emissions=[("ch4_fossil", 1, "kg")],
+    )
+    + process_yaml(
+        "mine",
+        "Extraction",
+        "raw_material_acquisition",
+        ("ore", 1, "t"),
+        lines=["within_cbam: false"],
+        emissions=[("co2_fossil", 50, "kg")],
+    )
 )
 
 
@@ -190,11 +183,8 @@ circularity:
     virgin_substituted: glo/steel/virgin/x
     disposal: glo/waste/landfill/x
 processes:
-  make:
-    name: Make A
-    stage: production
-    reference_product: {name: A, amount: 1, unit: t}
 """
+    + process_yaml("make", "Make A", "production", ("A", 1, "t"))
 )
 
 
@@ -227,26 +217,23 @@ def test_cutoff_excludes_small_exchanges_and_reports_them(model_file, db):
 def test_biogenic_and_dluc_are_reported_separately(model_file, db):
     text = (
         HEADER
-        + """
-processes:
-  make:
-    name: Make A
-    stage: production
-    reference_product: {name: A, amount: 1, unit: t}
-    inputs:
-      - {process: clearing, amount: 1, unit: t}
-    emissions:
-      - {gas: co2_fossil, amount: 5, unit: kg}
-      - {gas: co2_biogenic, amount: 7, unit: kg}
-      - {gas: ch4_non_fossil, amount: 1, unit: kg}
-  clearing:
-    name: Land clearing
-    stage: raw_material_acquisition
-    report_as: dluc
-    reference_product: {name: land, amount: 1, unit: t}
-    emissions:
-      - {gas: co2_fossil, amount: 3, unit: kg}
-"""
+        + "\nprocesses:\n"
+        + process_yaml(
+            "make",
+            "Make A",
+            "production",
+            ("A", 1, "t"),
+            inputs=[("clearing", 1, "t")],
+            emissions=[("co2_fossil", 5, "kg"), ("co2_biogenic", 7, "kg"), ("ch4_non_fossil", 1, "kg")],
+        )
+        + process_yaml(
+            "clearing",
+            "Land clearing",
+            "raw_material_acquisition",
+            ("land", 1, "t"),
+            lines=["report_as: dluc"],
+            emissions=[("co2_fossil", 3, "kg")],
+        )
     )
     cats = pcflab.report_categories(pcflab.footprint(pcflab.load_model(model_file(text)), db))
     assert cats == pytest.approx(
@@ -278,23 +265,22 @@ def test_compare_methods_and_command(model_file, db, capsys):
 def test_biogenic_removals_are_reported_apart_from_emissions(model_file, db):
     text = (
         HEADER
-        + """
-processes:
-  make:
-    name: Make A
-    stage: production
-    reference_product: {name: A, amount: 1, unit: t}
-    inputs:
-      - {process: grow, amount: 1, unit: t}
-    emissions:
-      - {gas: co2_biogenic, amount: 4, unit: kg}
-  grow:
-    name: Growing biomass
-    stage: raw_material_acquisition
-    reference_product: {name: wood, amount: 1, unit: t}
-    emissions:
-      - {gas: co2_biogenic, amount: -10, unit: kg}
-"""
+        + "\nprocesses:\n"
+        + process_yaml(
+            "make",
+            "Make A",
+            "production",
+            ("A", 1, "t"),
+            inputs=[("grow", 1, "t")],
+            emissions=[("co2_biogenic", 4, "kg")],
+        )
+        + process_yaml(
+            "grow",
+            "Growing biomass",
+            "raw_material_acquisition",
+            ("wood", 1, "t"),
+            emissions=[("co2_biogenic", -10, "kg")],
+        )
     )
     cats = pcflab.report_categories(pcflab.footprint(pcflab.load_model(model_file(text)), db))
     assert (cats["biogenic"], cats["biogenic_emissions"], cats["biogenic_removals"]) == pytest.approx((-6, 4, -10))

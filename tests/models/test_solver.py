@@ -8,32 +8,31 @@ import scipy.sparse.linalg
 import pcflab
 from pcflab import kernel
 from tests.conftest import factor_row
+from tests.models_for_tests import header_yaml, process_yaml
 
-HEIJUNGS_SUH = """
-pcflab_model: 1
-id: test/heijungs-suh
-name: Heijungs and Suh (2002) chapter 2 example
-sector: test
-region: GLO
-year: 2002
-functional_unit: {amount: 1000, unit: kWh, description: electricity}
-reference_process: electricity
-processes:
-  electricity:
-    name: Electricity production
-    stage: production
-    reference_product: {name: electricity, amount: 10, unit: kWh}
-    inputs:
-      - {process: fuel, amount: 2, unit: L}
-    emissions:
-      - {gas: co2_fossil, amount: 1, unit: kg}
-  fuel:
-    name: Fuel production
-    stage: raw_material_acquisition
-    reference_product: {name: fuel, amount: 100, unit: L}
-    emissions:
-      - {gas: co2_fossil, amount: 10, unit: kg}
-"""
+HEIJUNGS_SUH = (
+    "\n"
+    + header_yaml(
+        "test/heijungs-suh",
+        "Heijungs and Suh (2002) chapter 2 example",
+        "electricity",
+        functional_unit=(1000, "kWh", "electricity"),
+        region="GLO",
+        year=2002,
+    )
+    + "processes:\n"
+    + process_yaml(
+        "electricity",
+        "Electricity production",
+        "production",
+        ("electricity", 10, "kWh"),
+        inputs=[("fuel", 2, "L")],
+        emissions=[("co2_fossil", 1, "kg")],
+    )
+    + process_yaml(
+        "fuel", "Fuel production", "raw_material_acquisition", ("fuel", 100, "L"), emissions=[("co2_fossil", 10, "kg")]
+    )
+)
 
 
 @pytest.fixture
@@ -66,17 +65,8 @@ def random_system_yaml(n, seed):
     rng = np.random.default_rng(seed)
     a = np.eye(n)
     co2 = rng.uniform(0.1, 5.0, n)
-    lines = [
-        "pcflab_model: 1",
-        "id: test/random",
-        "name: random",
-        "sector: test",
-        "region: GLO",
-        "year: 2020",
-        "functional_unit: {amount: 3, unit: kg, description: x}",
-        "reference_process: p0",
-        "processes:",
-    ]
+    text = header_yaml("test/random", "random", "p0", functional_unit=(3, "kg", "x"), region="GLO", year=2020)
+    text += "processes:\n"
     for c in range(n):
         k = rng.integers(1, 5)
         suppliers = rng.choice(n, size=k, replace=False)
@@ -84,18 +74,16 @@ def random_system_yaml(n, seed):
         for q in suppliers:
             amount = rng.uniform(0.01, 0.9 / k)  # column sums < 0.9: a productive system
             a[q, c] -= amount
-            inputs.append(f"      - {{process: p{q}, amount: {float(amount)!r}, unit: kg}}")
-        lines += [
-            f"  p{c}:",
-            f"    name: process {c}",
-            "    stage: production",
-            "    reference_product: {name: product, amount: 1, unit: kg}",
-            "    inputs:",
-            *inputs,
-            "    emissions:",
-            f"      - {{gas: co2_fossil, amount: {float(co2[c])!r}, unit: kg}}",
-        ]
-    return "\n".join(lines) + "\n", a, co2
+            inputs.append((f"p{q}", repr(float(amount)), "kg"))
+        text += process_yaml(
+            f"p{c}",
+            f"process {c}",
+            "production",
+            ("product", 1, "kg"),
+            inputs=inputs,
+            emissions=[("co2_fossil", repr(float(co2[c])), "kg")],
+        )
+    return text, a, co2
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
