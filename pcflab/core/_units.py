@@ -34,7 +34,7 @@ _WORD = re.compile(r"[A-Za-z_µ][A-Za-z0-9_µ]*")
 
 
 def _refuse_ambiguous(text):
-    """A pint preprocessor: raise on an ambiguous unit name (``ton``, ``kton``, ``tons``)."""
+    """Raise on an ambiguous unit name such as ``ton``, ``kton`` or ``tons`` (a pint preprocessor)."""
     for word in _WORD.findall(text):
         for prefix in _PREFIXES:
             if not word.startswith(prefix):

@@ -431,7 +431,7 @@ MAX_MODEL_BYTES = 64 * 2**20
 
 
 def _read_model_bytes(path):
-    """A model file's bytes, refusing what is too big to be a model before reading it."""
+    """Read a model file's bytes, refusing a file too big to be a model before reading it."""
     size = path.stat().st_size
     if size > MAX_MODEL_BYTES:
         raise ModelError(
@@ -443,7 +443,7 @@ def _read_model_bytes(path):
 
 
 def _model_text(raw, path):
-    """A model file's text (UTF-8), or a ModelError naming the line of the first bad byte."""
+    """Decode a model file as UTF-8, or raise a ModelError naming the line of the first bad byte."""
     nul = raw.find(b"\x00")
     try:
         if nul >= 0:

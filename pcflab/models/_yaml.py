@@ -128,7 +128,7 @@ def _tag_of(node):
 
 
 def _reject_tags(node, path, lines, keys=()):
-    """A ModelError for the first explicit tag that is not one of YAML's core tags."""
+    """Raise a ModelError for the first explicit tag that is not one of YAML's core tags."""
     tag = _tag_of(node)
     if tag is not None and tag not in _CORE_TAGS:
         raise ModelError(
