@@ -113,7 +113,7 @@ class KernelSystem(NamedTuple):
 
 @nb.njit(cache=True, error_model="numpy")
 def _amounts(theta, sys, stack, amount):
-    """Derived parameters (into ``theta``) and exchange amounts; False if not finite."""
+    """Compute derived parameters (into ``theta``) and exchange amounts; False if not finite."""
     for k in range(sys.derived_param.shape[0]):
         v = run_program(sys.ops, sys.consts, sys.derived_start[k], sys.derived_stop[k], theta, stack)
         theta[sys.derived_param[k]] = v
@@ -136,8 +136,10 @@ def _amounts(theta, sys, stack, amount):
 
 @nb.njit(cache=True, error_model="numpy")
 def _solve_scaling(sys, amount, s, rhs, m, x):
-    """Block-triangular solve of ``A s = f``; ``rhs``, ``m``, ``x`` are scratch space
-    (``m`` at least max-block-size squared); returns a status code."""
+    """Solve ``A s = f`` block-triangularly; returns a status code.
+
+    ``rhs``, ``m``, ``x`` are scratch space (``m`` at least max-block-size squared).
+    """
     n = s.shape[0]
     for i in range(n):
         rhs[i] = 0.0
@@ -363,7 +365,23 @@ def evaluate_by_process(system, theta):
 
 
 def scaling_vector(system, theta):
-    """Scaling vector ``s`` (units of each process's reference product) and status."""
+    """Scaling vector ``s`` of ``A s = f`` for one parameter vector.
+
+    Parameters
+    ----------
+    system : KernelSystem
+        The compiled product system.
+    theta : float64 array, shape (n_parameters,)
+        One parameter vector.
+
+    Returns
+    -------
+    s : numpy.ndarray, shape (n_process,)
+        How much of its reference product each process makes for the functional unit
+        [reference unit of each process].
+    status : int
+        STATUS_OK or the reason the solve failed.
+    """
     _, s, status = _one(system, theta)
     return s, status
 
@@ -374,7 +392,9 @@ def exchange_amounts(system, theta):
     Parameters
     ----------
     system : KernelSystem
+        The compiled product system.
     theta : float64 array, shape (n_parameters,)
+        One parameter vector (derived parameters are recomputed).
 
     Returns
     -------
