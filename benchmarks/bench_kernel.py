@@ -176,7 +176,8 @@ def worker_pcflab(job):
     seed = int(job["seed"])
     n_par = len(kinds)
     chunk = int(min(max(64, 4_000_000 // max(n_par, 1)), 8192))
-    theta = kernel.sample_parameters(seed, 0, 8, kinds, p1, p2, p3, keys)  # compile or load
+    parameters = kernel.KernelParameters.from_arrays(kinds, p1, p2, p3, keys)
+    theta = kernel.sample_parameters(parameters, seed, 0, 8)  # compile or load
     kernel.evaluate_by_stage(system, theta)
     rss0 = _rss()
     _reset_peak()
@@ -196,7 +197,7 @@ def worker_pcflab(job):
             ):
                 n = chunk if count is None else min(chunk, count - done)
                 a = time.perf_counter()
-                th = kernel.sample_parameters(seed, rep * 10**9 + done, n, kinds, p1, p2, p3, keys)
+                th = kernel.sample_parameters(parameters, seed, rep * 10**9 + done, n)
                 b = time.perf_counter()
                 out, status = kernel.evaluate_by_stage(system, th)
                 te += time.perf_counter() - b
@@ -382,11 +383,12 @@ def worker_rng(job):
     kinds = np.full(k, kernel.LOGNORMAL, np.int64)
     keys = np.arange(1, k + 1, dtype=np.uint64)
     rows = max(1, n // k // 4)
-    kernel.sample_parameters(1, 0, 4, kinds, np.exp(mu), np.exp(sigma), np.zeros(k), keys)
+    parameters = kernel.KernelParameters.from_arrays(kinds, np.exp(mu), np.exp(sigma), np.zeros(k), keys)
+    kernel.sample_parameters(parameters, 1, 0, 4)
     best_p = math.inf
     for _ in range(int(job["repeats"])):
         t0 = time.perf_counter()
-        kernel.sample_parameters(1, 0, rows, kinds, np.exp(mu), np.exp(sigma), np.zeros(k), keys)
+        kernel.sample_parameters(parameters, 1, 0, rows)
         best_p = min(best_p, time.perf_counter() - t0)
     return {"draws_per_s": n / best, "pcflab_draws_per_s": rows * k / best_p}
 
@@ -399,7 +401,7 @@ def worker_compile(job):
     t_import = time.perf_counter() - t0
     system, kinds, p1, p2, p3, keys, nominal = _load_compiled(job["npz"])
     t1 = time.perf_counter()
-    theta = kernel.sample_parameters(1, 0, 4, kinds, p1, p2, p3, keys)
+    theta = kernel.sample_parameters(kernel.KernelParameters.from_arrays(kinds, p1, p2, p3, keys), 1, 0, 4)
     kernel.evaluate_by_stage(system, theta)
     t_mc = time.perf_counter() - t1
     t2 = time.perf_counter()

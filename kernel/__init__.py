@@ -1,7 +1,9 @@
 """pcflab's compiled core: flat numpy arrays in, arrays out.
 
 Nothing here knows about YAML, units, xarray or standards; ``pcflab`` compiles models
-into the arrays these kernels take.
+into the arrays these kernels take: a ``KernelSystem`` (the product system) and a
+``KernelParameters`` (the distributions of its uncertain quantities), two NamedTuples of
+plain arrays.
 
 Compiled kernels are cached on disk (``cache=True``). numba's cache only notices edits to
 the file that defines a function, not to the files of the functions it calls
@@ -69,6 +71,7 @@ from ._formula import (
     run_program,
 )
 from ._normal import ndtri
+from ._parameters import KernelParameters
 from ._philox import philox4x64, uniform01
 from ._sampling import SAMPLERS, feistel_permute, sample_parameters, spearman_to_pearson, transform_uniforms
 from ._solve import lu_solve_inplace
@@ -126,6 +129,7 @@ __all__ = [
     "SUB",
     "TRIANGULAR",
     "UNIFORM",
+    "KernelParameters",
     "KernelSystem",
     "evaluate_by_process",
     "evaluate_by_stage",

@@ -26,6 +26,7 @@ functions. SIAM J. Comput. 17, 373-386 (Feistel networks).
 Kruskal (1958). Ordinal measures of association. JASA 53, 814-861 (r = 2 sin(pi rho / 6)).
 """
 
+import functools
 import math
 import warnings
 
@@ -34,6 +35,7 @@ import numpy as np
 
 from ._distributions import FIXED, LOGNORMAL, inverse_cdf_full
 from ._normal import ndtri
+from ._parameters import KernelParameters
 from ._philox import philox4x64, uniform01, uniform01_block
 
 __all__ = ["SAMPLERS", "feistel_permute", "sample_parameters", "spearman_to_pearson", "transform_uniforms"]
@@ -252,7 +254,7 @@ def _sobol(seed, first, n, keys):
     return np.clip(out, 2.0**-53, 1.0 - 2.0**-53)
 
 
-def sample_parameters(
+def _loose_arguments(
     seed,
     first_sample,
     n_samples,
@@ -267,71 +269,95 @@ def sample_parameters(
     n_total=None,
     correlation=None,
 ):
+    """Map the loose call of pcflab 0.1 to (args, kwargs) of the bundled one."""
+    parameters = KernelParameters.from_arrays(kinds, p1, p2, p3, keys, p4=p4, table=table, correlation=correlation)
+    return (parameters, seed, first_sample, n_samples), {"sampler": sampler, "n_total": n_total}
+
+
+def _accepts_loose_arguments(function):
+    """Let ``sample_parameters`` take its 13 loose arguments for one release (deprecated).
+
+    The kernel imports nothing of pcflab, so this is its own small shim rather than
+    ``pcflab.core.renamed_arguments``.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if (args and isinstance(args[0], KernelParameters)) or "parameters" in kwargs:
+            return function(*args, **kwargs)
+        warnings.warn(
+            f"{function.__name__}(seed, first_sample, n_samples, kinds, p1, p2, p3, keys, ...) is deprecated "
+            f"since pcflab 0.2: use {function.__name__}(KernelParameters.from_arrays(kinds, p1, p2, p3, keys, "
+            "p4=..., table=..., correlation=...), seed, first_sample, n_samples, sampler=..., n_total=...)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        args, kwargs = _loose_arguments(*args, **kwargs)
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _uniforms(p, seed, first_sample, n, sampler, n_total):
+    """Uniforms (sample x quantity) of one chunk, from the sampler asked for."""
+    u = np.empty((n, len(p.kinds)))
+    if sampler == "random":
+        _uniforms_random(np.uint64(seed), np.int64(first_sample), p.keys, u)
+    elif sampler == "lhs":
+        if n_total is None or int(n_total) < int(first_sample) + n:
+            raise ValueError("the lhs sampler needs n_total, the number of samples of the whole run")
+        _uniforms_lhs(np.uint64(seed), np.int64(first_sample), np.int64(n_total), p.keys, u)
+    elif sampler == "sobol":
+        u = _sobol(seed, first_sample, n, p.keys)
+    else:
+        raise ValueError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
+    return u
+
+
+@_accepts_loose_arguments
+def sample_parameters(parameters, seed, first_sample, n_samples, sampler="random", n_total=None):
     """Draw parameter vectors for samples ``first_sample .. first_sample + n - 1``.
 
     Parameters
     ----------
+    parameters : KernelParameters
+        Distribution codes, parameters, random-stream keys and rank correlation of every
+        uncertain quantity (``KernelParameters.from_arrays`` builds one from arrays).
     seed : int
         Seed of the run (0 <= seed < 2**64).
     first_sample : int
         Global index of the first sample of this chunk.
     n_samples : int
         Number of samples in the chunk.
-    kinds, p1, p2, p3 : arrays
-        Distribution codes and parameters, one per uncertain quantity.
-    keys : uint64 array
-        Random-stream key of each quantity.
-    p4, table : arrays, optional
-        Fourth parameters and the table of discrete distributions.
     sampler : {"random", "lhs", "sobol"}
         Where the uniforms come from.
     n_total : int, optional
         Samples in the whole run (needed by ``lhs``).
-    correlation : (columns, cholesky), optional
-        Column indices of correlated quantities and the Cholesky factor of their Pearson
-        (normal-score) correlation matrix.
 
     Returns
     -------
     numpy.ndarray, shape (n_samples, n_parameters)
-        Parameter values, in the units of ``p1``.
+        Parameter values, in the units of ``parameters.p1``.
+
+    Notes
+    -----
+    The loose call of pcflab 0.1, ``sample_parameters(seed, first_sample, n_samples,
+    kinds, p1, p2, p3, keys, p4=None, table=None, sampler="random", n_total=None,
+    correlation=None)``, still works for one release with a ``DeprecationWarning``; it
+    gives the same draws, bit for bit.
     """
+    p = parameters
+    p = KernelParameters.from_arrays(p.kinds, p.p1, p.p2, p.p3, p.keys, p.p4, p.table, p.correlation)
     n = int(n_samples)
-    kinds = np.asarray(kinds, dtype=np.int64)
-    keys = np.asarray(keys).astype(np.uint64)
-    k = len(kinds)
-    p4 = np.zeros(k) if p4 is None else np.asarray(p4, dtype=np.float64)
-    table = np.zeros(0) if table is None else np.asarray(table, dtype=np.float64)
-    p1 = np.asarray(p1, dtype=np.float64)
-    p2 = np.asarray(p2, dtype=np.float64)
-    p3 = np.asarray(p3, dtype=np.float64)
-    if sampler == "random" and correlation is None:
+    k = len(p.kinds)
+    correlated = p.correlation_columns.shape[0] > 0
+    if sampler == "random" and not correlated:
         out = np.empty((n, k))
-        _sample_random(np.uint64(seed), np.int64(first_sample), keys, kinds, p1, p2, p3, p4, table, out)
+        _sample_random(np.uint64(seed), np.int64(first_sample), p.keys, p.kinds, p.p1, p.p2, p.p3, p.p4, p.table, out)
         return out
-    u = np.empty((n, k))
-    if sampler == "random":
-        _uniforms_random(np.uint64(seed), np.int64(first_sample), keys, u)
-    elif sampler == "lhs":
-        if n_total is None or int(n_total) < int(first_sample) + n:
-            raise ValueError("the lhs sampler needs n_total, the number of samples of the whole run")
-        _uniforms_lhs(np.uint64(seed), np.int64(first_sample), np.int64(n_total), keys, u)
-    elif sampler == "sobol":
-        u = _sobol(seed, first_sample, n, keys)
-    else:
-        raise ValueError(f"unknown sampler {sampler!r}: use one of {', '.join(SAMPLERS)}")
-    if correlation is not None:
-        columns, chol = correlation
-        _copula(u, np.asarray(columns, dtype=np.int64), np.asarray(chol, dtype=np.float64))
+    u = _uniforms(p, seed, first_sample, n, sampler, n_total)
+    if correlated:
+        _copula(u, p.correlation_columns, p.correlation_cholesky)
     out = np.empty((n, k))
-    transform_uniforms(
-        u,
-        kinds,
-        np.asarray(p1, dtype=np.float64),
-        np.asarray(p2, dtype=np.float64),
-        np.asarray(p3, dtype=np.float64),
-        p4,
-        table,
-        out,
-    )
+    transform_uniforms(u, p.kinds, p.p1, p.p2, p.p3, p.p4, p.table, out)
     return out

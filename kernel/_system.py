@@ -136,10 +136,9 @@ def _amounts(theta, sys, stack, amount):
 
 @nb.njit(cache=True, error_model="numpy")
 def _solve_scaling(sys, amount, s, rhs, m, x):
-    """Solve ``A s = f`` block by block (the blocks are in triangular order).
+    """Solve ``A s = f`` block-triangularly; returns a status code.
 
-    ``rhs``, ``m`` and ``x`` are scratch space (``m`` at least max-block-size squared);
-    returns a status code.
+    ``rhs``, ``m``, ``x`` are scratch space (``m`` at least max-block-size squared).
     """
     n = s.shape[0]
     for i in range(n):
@@ -366,7 +365,7 @@ def evaluate_by_process(system, theta):
 
 
 def scaling_vector(system, theta):
-    """Solve one parameter vector's system for its scaling vector.
+    """Scaling vector ``s`` of ``A s = f`` for one parameter vector.
 
     Parameters
     ----------
@@ -378,10 +377,10 @@ def scaling_vector(system, theta):
     Returns
     -------
     s : numpy.ndarray, shape (n_process,)
-        Amount of each process per functional unit [units of the process's reference
-        product].
+        How much of its reference product each process makes for the functional unit
+        [reference unit of each process].
     status : int
-        STATUS_OK or the reason the evaluation failed.
+        STATUS_OK or the reason the solve failed.
     """
     _, s, status = _one(system, theta)
     return s, status
@@ -393,7 +392,9 @@ def exchange_amounts(system, theta):
     Parameters
     ----------
     system : KernelSystem
+        The compiled product system.
     theta : float64 array, shape (n_parameters,)
+        One parameter vector (derived parameters are recomputed).
 
     Returns
     -------

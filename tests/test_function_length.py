@@ -16,13 +16,6 @@ MAX_BODY = 80
 ALLOWED = {
     "pcflab/analysis/_grade.py::grade",  # split in the structure issue
     "pcflab/analysis/_simulate.py::simulate",  # split in the structure issue
-    "pcflab/factors/_crossval.py::compare_factors",  # split in the structure issue
-    "pcflab/factors/_database.py::_dataset",  # split in the structure issue
-    "pcflab/factors/_import.py::import_factors",  # split in the structure issue
-    "pcflab/factors/_schema.py::_row_problems",  # split in the structure issue
-    "pcflab/factors/_schema.py::read_factor_rows",  # split in the structure issue
-    "pcflab/models/_compile.py::_parameter_distribution",  # split in the structure issue
-    "pcflab/models/_compile.py::compile_model",  # split in the structure issue
     "pcflab/reporting/_label.py::class_label_svg",  # split in the structure issue
     "pcflab/reporting/_plots.py::plot_class_probabilities",  # split in the structure issue
     "pcflab/reporting/_plots.py::plot_convergence",  # split in the structure issue

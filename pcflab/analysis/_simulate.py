@@ -7,6 +7,7 @@ count, or whether the chunks run here or on a Dask cluster.
 """
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
@@ -40,45 +41,60 @@ def _check_int(name, value, low, high=None):
     return int(value)
 
 
+@dataclass(frozen=True)
+class _ChunkJob:
+    """Everything a worker needs to draw and evaluate a chunk of samples (picklable).
+
+    A frozen dataclass rather than a NamedTuple: ``dask.distributed.Client.scatter`` sends
+    a dataclass as one value, where it would split a tuple into one future per field.
+
+    Attributes
+    ----------
+    system : pcflab.kernel.KernelSystem
+        The compiled product system (after the cut-off).
+    parameters : pcflab.kernel.KernelParameters
+        Distributions, keys and rank correlation of every uncertain quantity.
+    weights : numpy.ndarray, shape (n_gas,)
+        GWP100 of each gas counted by the profile, 0 for the others [kg CO2e/kg].
+    seed : int
+        Seed of the run.
+    n_total : int
+        Samples in the whole run (the Latin hypercube's strata).
+    sampler : str
+        ``random``, ``lhs`` or ``sobol``.
+    record : numpy.ndarray of int64
+        Columns of ``theta`` returned with the results.
+    """
+
+    system: kernel.KernelSystem
+    parameters: kernel.KernelParameters
+    weights: np.ndarray
+    seed: int
+    n_total: int
+    sampler: str
+    record: np.ndarray
+
+
 def _payload(cm, gwp_set, seed, n_total, sampler, record=()):
-    """Everything a worker needs to evaluate a chunk (plain arrays, picklable)."""
-    return {
-        "system": cm.system,
-        "kinds": cm.kinds,
-        "p1": cm.p1,
-        "p2": cm.p2,
-        "p3": cm.p3,
-        "p4": cm.p4,
-        "table": cm.table,
-        "keys": cm.keys,
-        "correlation": cm.correlation,
-        "weights": _weights(cm, gwp_set),
-        "seed": seed,
-        "n_total": n_total,
-        "sampler": sampler,
-        "record": np.asarray(record, dtype=np.int64),
-    }
+    """Everything a worker needs to evaluate a chunk, as a ``_ChunkJob``."""
+    return _ChunkJob(
+        system=cm.system,
+        parameters=cm.kernel_parameters,
+        weights=_weights(cm, gwp_set),
+        seed=seed,
+        n_total=n_total,
+        sampler=sampler,
+        record=np.asarray(record, dtype=np.int64),
+    )
 
 
 def _run_chunk(payload, start, n):
     """Draw and evaluate samples ``start .. start + n - 1``: (cube, status, recorded theta)."""
     theta = kernel.sample_parameters(
-        payload["seed"],
-        start,
-        n,
-        payload["kinds"],
-        payload["p1"],
-        payload["p2"],
-        payload["p3"],
-        payload["keys"],
-        p4=payload["p4"],
-        table=payload["table"],
-        sampler=payload["sampler"],
-        n_total=payload["n_total"],
-        correlation=payload["correlation"],
+        payload.parameters, payload.seed, start, n, sampler=payload.sampler, n_total=payload.n_total
     )
-    out, status = kernel.evaluate_by_stage(payload["system"], theta, payload["weights"])
-    return out, status, theta[:, payload["record"]]
+    out, status = kernel.evaluate_by_stage(payload.system, theta, payload.weights)
+    return out, status, theta[:, payload.record]
 
 
 class _Moments:

@@ -70,95 +70,119 @@ def compare_factors(db, key=None):
             if len(members) < 2:
                 continue
             base = parse_unit(str(ds["per"].values[members[0]]))
-            entries = []
-            for i in members:
-                per = parse_unit(str(ds["per"].values[i]))
-                if ureg.Quantity(1.0, per).dimensionality != ureg.Quantity(1.0, base).dimensionality:
-                    continue  # different kinds of activity (per m**3 vs per t): not comparable
-                # value per 'per' expressed per 'base': multiply by (base / per)
-                conv = ureg.Quantity(1.0, base).to(per).magnitude
-                v = float(ds["value"].values[i, j]) * conv
-                lo, hi = _range(v, float(ds["gsd"].values[i, j]))
-                entries.append((i, v, lo, hi))
+            entries = _comparable_entries(ds, members, j, base)
             if len(entries) < 2:
                 continue
-            n_ok = {i: 0 for i, *_ in entries}
-            partners = {i: 0 for i, *_ in entries}
-            for a in range(len(entries)):
-                for b in range(a + 1, len(entries)):
-                    ia, va, la, ha = entries[a]
-                    ib, vb, lb, hb = entries[b]
-                    overlap = la <= hb and lb <= ha
-                    ra, rb = str(ds["region"].values[ia]), str(ds["region"].values[ib])
-                    comparable = ra == rb or "GLO" in (ra, rb)
-                    if comparable:
-                        partners[ia] += 1
-                        partners[ib] += 1
-                        n_ok[ia] += overlap
-                        n_ok[ib] += overlap
-                    pair_rows.append(
-                        {
-                            "key": k,
-                            "gas": gas,
-                            "factor_a": str(ds["factor"].values[ia]),
-                            "factor_b": str(ds["factor"].values[ib]),
-                            "region_a": str(ds["region"].values[ia]),
-                            "region_b": str(ds["region"].values[ib]),
-                            "year_a": int(ds["year"].values[ia]),
-                            "year_b": int(ds["year"].values[ib]),
-                            "value_a": va,
-                            "value_b": vb,
-                            "unit": f"kg/{base:~}",
-                            "log_ratio": math.log(va / vb),
-                            "overlap": bool(overlap),
-                            "comparable": comparable,
-                        }
-                    )
-            regions = {str(ds["region"].values[i]) for i, *_ in entries}
-            chosen = {
-                r: str(
-                    ds["factor"].values[
-                        rank_sources(
-                            db,
-                            [
-                                i
-                                for i, *_ in entries
-                                if str(ds["region"].values[i]) == r
-                                and ds["year"].values[i]
-                                == max(ds["year"].values[m] for m, *_ in entries if str(ds["region"].values[m]) == r)
-                            ],
-                        )[0]
-                    ]
-                )
-                for r in regions
-            }
-            for i, v, lo, hi in entries:
-                if partners[i] >= 2:
-                    flag = "outlier" if n_ok[i] < partners[i] / 2 else "ok"
-                elif partners[i] == 1:
-                    flag = "ok" if n_ok[i] else "conflict"
-                else:
-                    flag = "single"
-                region = str(ds["region"].values[i])
-                fid = str(ds["factor"].values[i])
-                factor_rows.append(
-                    {
-                        "key": k,
-                        "gas": gas,
-                        "factor": fid,
-                        "region": region,
-                        "year": int(ds["year"].values[i]),
-                        "value": v,
-                        "low": lo,
-                        "high": hi,
-                        "unit": f"kg/{base:~}",
-                        "n_comparable": partners[i],
-                        "n_overlapping": n_ok[i],
-                        "flag": flag,
-                        "selected": fid == chosen[region],
-                        "reason": "selection policy: latest year, then traceability, source tag, DQR"
-                        if fid == chosen[region]
-                        else f"{chosen[region]} preferred for {region}",
-                    }
-                )
+            group = {"key": k, "gas": gas, "unit": f"kg/{base:~}"}
+            partners, n_ok = _compare_pairs(ds, entries, group, pair_rows)
+            chosen = _selected_by_region(db, entries)
+            for entry in entries:
+                factor_rows.append(_factor_row(ds, entry, group, partners, n_ok, chosen))
     return pd.DataFrame(pair_rows), pd.DataFrame(factor_rows)
+
+
+def _comparable_entries(ds, members, j, base):
+    """List (index, value per ``base``, low, high) of the comparable factors of one gas.
+
+    Comparable are those whose activity is of the same kind as ``base`` (per m**3 and per
+    t are not); values and 95 % ranges are per ``base`` [kg gas per ``base``].
+    """
+    entries = []
+    for i in members:
+        per = parse_unit(str(ds["per"].values[i]))
+        if ureg.Quantity(1.0, per).dimensionality != ureg.Quantity(1.0, base).dimensionality:
+            continue  # different kinds of activity (per m**3 vs per t): not comparable
+        # value per 'per' expressed per 'base': multiply by (base / per)
+        conv = ureg.Quantity(1.0, base).to(per).magnitude
+        v = float(ds["value"].values[i, j]) * conv
+        lo, hi = _range(v, float(ds["gsd"].values[i, j]))
+        entries.append((i, v, lo, hi))
+    return entries
+
+
+def _compare_pairs(ds, entries, group, pair_rows):
+    """Compare every pair of a group, appending a row per pair to ``pair_rows``.
+
+    Returns, per factor, the number of its comparable partners and how many of their
+    ranges overlap its own.
+    """
+    n_ok = {i: 0 for i, *_ in entries}
+    partners = {i: 0 for i, *_ in entries}
+    for a in range(len(entries)):
+        for b in range(a + 1, len(entries)):
+            ia, va, la, ha = entries[a]
+            ib, vb, lb, hb = entries[b]
+            overlap = la <= hb and lb <= ha
+            ra, rb = str(ds["region"].values[ia]), str(ds["region"].values[ib])
+            comparable = ra == rb or "GLO" in (ra, rb)
+            if comparable:
+                partners[ia] += 1
+                partners[ib] += 1
+                n_ok[ia] += overlap
+                n_ok[ib] += overlap
+            pair_rows.append(
+                {
+                    "key": group["key"],
+                    "gas": group["gas"],
+                    "factor_a": str(ds["factor"].values[ia]),
+                    "factor_b": str(ds["factor"].values[ib]),
+                    "region_a": str(ds["region"].values[ia]),
+                    "region_b": str(ds["region"].values[ib]),
+                    "year_a": int(ds["year"].values[ia]),
+                    "year_b": int(ds["year"].values[ib]),
+                    "value_a": va,
+                    "value_b": vb,
+                    "unit": group["unit"],
+                    "log_ratio": math.log(va / vb),
+                    "overlap": bool(overlap),
+                    "comparable": comparable,
+                }
+            )
+    return partners, n_ok
+
+
+def _selected_by_region(db, entries):
+    """Name the factor the selection policy picks in each region of a group.
+
+    Of the factors of the latest year in the region, the best ranked source.
+    """
+    ds = db.ds
+    regions = {str(ds["region"].values[i]) for i, *_ in entries}
+    chosen = {}
+    for r in regions:
+        in_region = [i for i, *_ in entries if str(ds["region"].values[i]) == r]
+        latest = max(ds["year"].values[m] for m in in_region)
+        candidates = [i for i in in_region if ds["year"].values[i] == latest]
+        chosen[r] = str(ds["factor"].values[rank_sources(db, candidates)[0]])
+    return chosen
+
+
+def _factor_row(ds, entry, group, partners, n_ok, chosen):
+    """One factor's row: its range, partners, flag and whether the policy selects it."""
+    i, v, lo, hi = entry
+    if partners[i] >= 2:
+        flag = "outlier" if n_ok[i] < partners[i] / 2 else "ok"
+    elif partners[i] == 1:
+        flag = "ok" if n_ok[i] else "conflict"
+    else:
+        flag = "single"
+    region = str(ds["region"].values[i])
+    fid = str(ds["factor"].values[i])
+    return {
+        "key": group["key"],
+        "gas": group["gas"],
+        "factor": fid,
+        "region": region,
+        "year": int(ds["year"].values[i]),
+        "value": v,
+        "low": lo,
+        "high": hi,
+        "unit": group["unit"],
+        "n_comparable": partners[i],
+        "n_overlapping": n_ok[i],
+        "flag": flag,
+        "selected": fid == chosen[region],
+        "reason": "selection policy: latest year, then traceability, source tag, DQR"
+        if fid == chosen[region]
+        else f"{chosen[region]} preferred for {region}",
+    }

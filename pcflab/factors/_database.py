@@ -1,8 +1,6 @@
-"""The factor database.
+"""The factor database: CSV sources in git, an ``xarray.Dataset`` in memory, a NetCDF build.
 
-CSV sources in git, an ``xarray.Dataset`` in memory, a derived NetCDF build on disk.
-
-``load_factors()`` reads every ``*.csv`` of ``datasets/factors/`` (or the file or folder
+The build on disk is derived. ``load_factors()`` reads every ``*.csv`` of ``datasets/factors/`` (or the file or folder
 given), validates each row, and returns a :class:`FactorDB`: a thin object around an
 ``xarray.Dataset`` with dimensions ``factor`` x ``gas``, values in kg of gas per unit of
 activity, and the provenance and data-quality columns alongside. The build is a cache,
@@ -51,23 +49,7 @@ def default_factor_dir():
 
 
 def factor_source_files(path=None):
-    """List the CSV files of a factor database: a file, or every ``*.csv`` of a folder (sorted).
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A CSV file or a folder of them; the shipped ``datasets/factors/`` if None.
-
-    Returns
-    -------
-    list of Path
-        The file itself, or the folder's ``*.csv`` files in name order.
-
-    Raises
-    ------
-    FactorTableError
-        If the path does not exist or the folder has no ``*.csv`` file.
-    """
+    """List the CSV files of a factor database: a file, or every ``*.csv`` of a folder (sorted)."""
     path = Path(path) if path is not None else default_factor_dir()
     if path.is_dir():
         files = sorted(p for p in path.glob("*.csv") if p.is_file())
@@ -118,35 +100,10 @@ def _content_hash(records):
 
 
 def _dataset(records, files, release):
+    """Lay the validated records out as the factor x gas dataset, with the database's attrs."""
     ids = list(dict.fromkeys(r["id"] for r in records))
-    fi = {f: i for i, f in enumerate(ids)}
-    gi = {g: i for i, g in enumerate(GASES)}
-    nf, ng = len(ids), len(GASES)
-    value = np.full((nf, ng), np.nan)
-    published = np.full((nf, ng), np.nan)
-    gsd = np.full((nf, ng), np.nan)
-    basic = np.full((nf, ng), np.nan)
-    pedigree = np.zeros((nf, ng, 5), dtype=np.int8)
-    dqr_scores = np.zeros((nf, ng, 4), dtype=np.int8)
-    dqr_derived = np.zeros((nf, ng), dtype=np.int8)
-    line = np.zeros((nf, ng), dtype=np.int32)
-    strings = {k: np.full((nf, ng), "", dtype=object) for k in _STRING_VARS}
-    first = {}
-    for r in records:
-        i, j = fi[r["id"]], gi[r["gas"]]
-        first.setdefault(r["id"], r)
-        value[i, j] = r["value_kg"]
-        published[i, j] = r["value"]
-        gsd[i, j] = r["gsd"]
-        basic[i, j] = r["basic_uncertainty"]
-        if r["pedigree"]:
-            pedigree[i, j] = r["pedigree"]
-        if r["dqr"]:
-            dqr_scores[i, j] = r["dqr"]
-        dqr_derived[i, j] = r["dqr_derived"]
-        line[i, j] = r["line"]
-        for k in _STRING_VARS:
-            strings[k][i, j] = r["unit"] if k == "published_unit" else r[k]
+    grid, first = _factor_gas_arrays(records, ids)
+    dqr_scores = grid["dqr_scores"]
     dqr = np.where(dqr_scores.min(axis=2) > 0, dqr_scores.mean(axis=2), np.nan)
 
     def per_factor(col):
@@ -154,42 +111,9 @@ def _dataset(records, files, release):
 
     ds = xr.Dataset(
         {
-            "value": (
-                ("factor", "gas"),
-                value,
-                {"long_name": "emission factor", "units": "kg (of the gas) per unit of activity ('per')"},
-            ),
-            "per": per_factor("per") + ({"long_name": "unit of activity (reference unit)"},),
-            "published_value": (("factor", "gas"), published, {"long_name": "value as published, in published_unit"}),
-            "gsd": (
-                ("factor", "gas"),
-                gsd,
-                {"long_name": "geometric standard deviation of the lognormal", "units": "1"},
-            ),
-            "basic_uncertainty": (
-                ("factor", "gas"),
-                basic,
-                {"long_name": "ecoinvent basic uncertainty U = GSD^2", "units": "1"},
-            ),
-            "pedigree": (
-                ("factor", "gas", "pedigree_indicator"),
-                pedigree,
-                {"long_name": "pedigree scores (1 best ... 5 worst; 0 not given)"},
-            ),
-            "dqr_scores": (
-                ("factor", "gas", "dqr_criterion"),
-                dqr_scores,
-                {"long_name": "PEF data-quality scores (1 best ... 5 worst; 0 not given)"},
-            ),
-            "dqr": (("factor", "gas"), dqr, {"long_name": "PEF data-quality rating (TeR+GeR+TiR+P)/4", "units": "1"}),
-            "dqr_derived": (
-                ("factor", "gas"),
-                dqr_derived,
-                {"long_name": "1 where the PEF scores were derived from the pedigree scores"},
-            ),
-            "line": (("factor", "gas"), line, {"long_name": "line in the source file"}),
+            **_data_variables(grid, dqr, per=per_factor("per")),
             "source_file": per_factor("file"),
-            **{k: (("factor", "gas"), v) for k, v in strings.items()},
+            **{k: (("factor", "gas"), grid[k]) for k in _STRING_VARS},
         },
         coords={
             "factor": ("factor", np.array(ids, dtype=object)),
@@ -208,7 +132,7 @@ def _dataset(records, files, release):
             "sources_sha256": _sources_digest(files),
             "source_files": json.dumps([Path(f).name for f in files]),
             "schema_version": SCHEMA_VERSION,
-            "n_factors": nf,
+            "n_factors": len(ids),
             "n_rows": len(records),
         },
     )
@@ -216,13 +140,84 @@ def _dataset(records, files, release):
     return ds
 
 
+def _factor_gas_arrays(records, ids):
+    """Fill the factor x gas arrays from the records; (arrays by name, first record of each factor)."""
+    fi = {f: i for i, f in enumerate(ids)}
+    gi = {g: i for i, g in enumerate(GASES)}
+    nf, ng = len(ids), len(GASES)
+    grid = {
+        "value": np.full((nf, ng), np.nan),
+        "published_value": np.full((nf, ng), np.nan),
+        "gsd": np.full((nf, ng), np.nan),
+        "basic_uncertainty": np.full((nf, ng), np.nan),
+        "pedigree": np.zeros((nf, ng, 5), dtype=np.int8),
+        "dqr_scores": np.zeros((nf, ng, 4), dtype=np.int8),
+        "dqr_derived": np.zeros((nf, ng), dtype=np.int8),
+        "line": np.zeros((nf, ng), dtype=np.int32),
+        **{k: np.full((nf, ng), "", dtype=object) for k in _STRING_VARS},
+    }
+    first = {}
+    for r in records:
+        i, j = fi[r["id"]], gi[r["gas"]]
+        first.setdefault(r["id"], r)
+        grid["value"][i, j] = r["value_kg"]
+        grid["published_value"][i, j] = r["value"]
+        grid["gsd"][i, j] = r["gsd"]
+        grid["basic_uncertainty"][i, j] = r["basic_uncertainty"]
+        if r["pedigree"]:
+            grid["pedigree"][i, j] = r["pedigree"]
+        if r["dqr"]:
+            grid["dqr_scores"][i, j] = r["dqr"]
+        grid["dqr_derived"][i, j] = r["dqr_derived"]
+        grid["line"][i, j] = r["line"]
+        for k in _STRING_VARS:
+            grid[k][i, j] = r["unit"] if k == "published_unit" else r[k]
+    return grid, first
+
+
+def _data_variables(grid, dqr, per):
+    """Describe the numeric data variables (factor x gas) and ``per``, in the dataset's order."""
+    fg = ("factor", "gas")
+    return {
+        "value": (
+            fg,
+            grid["value"],
+            {"long_name": "emission factor", "units": "kg (of the gas) per unit of activity ('per')"},
+        ),
+        "per": per + ({"long_name": "unit of activity (reference unit)"},),
+        "published_value": (fg, grid["published_value"], {"long_name": "value as published, in published_unit"}),
+        "gsd": (fg, grid["gsd"], {"long_name": "geometric standard deviation of the lognormal", "units": "1"}),
+        "basic_uncertainty": (
+            fg,
+            grid["basic_uncertainty"],
+            {"long_name": "ecoinvent basic uncertainty U = GSD^2", "units": "1"},
+        ),
+        "pedigree": (
+            ("factor", "gas", "pedigree_indicator"),
+            grid["pedigree"],
+            {"long_name": "pedigree scores (1 best ... 5 worst; 0 not given)"},
+        ),
+        "dqr_scores": (
+            ("factor", "gas", "dqr_criterion"),
+            grid["dqr_scores"],
+            {"long_name": "PEF data-quality scores (1 best ... 5 worst; 0 not given)"},
+        ),
+        "dqr": (fg, dqr, {"long_name": "PEF data-quality rating (TeR+GeR+TiR+P)/4", "units": "1"}),
+        "dqr_derived": (
+            fg,
+            grid["dqr_derived"],
+            {"long_name": "1 where the PEF scores were derived from the pedigree scores"},
+        ),
+        "line": (fg, grid["line"], {"long_name": "line in the source file"}),
+    }
+
+
 class FactorDB:
-    """The emission-factor database.
+    """The emission-factor database: an ``xarray.Dataset`` with lookup and release tools.
 
-    An ``xarray.Dataset`` with lookup, resolution, cross-validation and release tools.
-
-    ``db.ds`` is the dataset (dimensions ``factor`` x ``gas``); ``db.sel(...)``,
-    ``db["value"]`` and the other dataset operations are forwarded to it.
+    Lookup, resolution, cross-validation and releases work on it. ``db.ds`` is the
+    dataset (dimensions ``factor`` x ``gas``); ``db.sel(...)``, ``db["value"]`` and the
+    other dataset operations are forwarded to it.
     """
 
     def __init__(self, ds):

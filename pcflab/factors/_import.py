@@ -123,6 +123,24 @@ def import_factors(template, into=None, database=None, replace=False):
     template = Path(template)
     database = Path(database) if database is not None else default_factor_dir()
     into = Path(into) if into is not None else database / "imported.csv"
+    reader = _open_template(template)
+    problems, mapped = _map_template_rows(template, reader)
+    problems += _schema_problems(template, mapped)
+    existing = []
+    if into.is_file():
+        existing = list(csv.DictReader(into.read_text(encoding="utf-8-sig").splitlines()))
+    new_keys = {(r["id"], r["gas"]) for _, r in mapped}
+    kept = [r for r in existing if not (replace and (r["id"], r["gas"]) in new_keys)]
+    others = [f for f in factor_source_files(database) if f.resolve() != into.resolve()] if database.is_dir() else []
+    problems += _clashes(template, mapped, kept, others, into)
+    if problems:
+        _raise_problems(sorted(problems, key=lambda p: (p.line, p.column)))
+    _write_checked(into, kept, mapped, others)
+    return sorted(new_keys)
+
+
+def _open_template(template):
+    """Open a filled template as a ``csv.DictReader``; its columns must be the template's."""
     try:
         text = template.read_bytes().decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -148,6 +166,11 @@ def import_factors(template, into=None, database=None, replace=False):
             line=1,
             hint="start from datasets/factors/templates/import-template.csv",
         )
+    return reader
+
+
+def _map_template_rows(template, reader):
+    """Map every non-empty template row to a schema row: (problems, [(line, schema row)])."""
     problems, mapped = [], []
     for row in reader:
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
@@ -158,7 +181,11 @@ def import_factors(template, into=None, database=None, replace=False):
         mapped.append((reader.line_num, schema_row))
     if not mapped and not problems:
         raise FactorTableError("the template has no rows", file=template)
-    # validate the mapped rows as a CSV of their own, then map lines and columns back
+    return problems, mapped
+
+
+def _schema_problems(template, mapped):
+    """Validate the mapped rows as a CSV of their own; problems at the template's lines and columns."""
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     w.writeheader()
@@ -168,8 +195,9 @@ def import_factors(template, into=None, database=None, replace=False):
         staged.write_text(buf.getvalue(), encoding="utf-8")
         _, row_problems = read_factor_rows([staged])
     lines = [ln for ln, _ in mapped]
+    problems = []
     for p in row_problems:
-        if p.rule == "uncertainty-given":  # reported above in the template's own terms
+        if p.rule == "uncertainty-given":  # reported in the template's own terms by _to_schema
             continue
         problems.append(
             Problem(
@@ -181,16 +209,15 @@ def import_factors(template, into=None, database=None, replace=False):
                 p.hint,
             )
         )
-    # fit with the database: clashes with rows elsewhere, or in `into` unless replace
-    existing = []
-    if into.is_file():
-        existing = list(csv.DictReader(into.read_text(encoding="utf-8-sig").splitlines()))
-    new_keys = {(r["id"], r["gas"]) for _, r in mapped}
-    kept = [r for r in existing if not (replace and (r["id"], r["gas"]) in new_keys)]
-    others = [f for f in factor_source_files(database) if f.resolve() != into.resolve()] if database.is_dir() else []
+    return problems
+
+
+def _clashes(template, mapped, kept, others, into):
+    """Rows of the template whose (id, gas) is already in another file, or in ``into``."""
     other_records, _ = read_factor_rows(others)
     elsewhere = {(r["id"], r["gas"]): r for r in other_records}
     inside = {(r["id"], r["gas"]) for r in kept}
+    problems = []
     for ln, r in mapped:
         k = (r["id"], r["gas"])
         if k in elsewhere:
@@ -215,8 +242,11 @@ def import_factors(template, into=None, database=None, replace=False):
                     "pass replace=True (pcflab factors import --replace) to replace it",
                 )
             )
-    if problems:
-        _raise_problems(sorted(problems, key=lambda p: (p.line, p.column)))
+    return problems
+
+
+def _write_checked(into, kept, mapped, others):
+    """Write the kept and the new rows to ``into`` atomically, after validating the result."""
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     w.writeheader()
@@ -234,4 +264,3 @@ def import_factors(template, into=None, database=None, replace=False):
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    return sorted(new_keys)

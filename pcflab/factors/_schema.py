@@ -78,18 +78,7 @@ class Problem:
 
 
 def region_parent(code):
-    """Return the next wider region: ``CN-SD`` -> ``CN`` -> ``GLO``; ``GLO`` -> None.
-
-    Parameters
-    ----------
-    code : str
-        ``GLO`` or an ISO 3166-1 alpha-2 / ISO 3166-2 code.
-
-    Returns
-    -------
-    str or None
-        The country of a subdivision, ``GLO`` for a country, None for ``GLO``.
-    """
+    """Return the next wider region: ``CN-SD`` -> ``CN`` -> ``GLO``; ``GLO`` -> None."""
     if code == "GLO":
         return None
     return code.split("-")[0] if "-" in code else "GLO"
@@ -108,168 +97,21 @@ def valid_region(code):
 
 def _row_problems(path, line, row):
     """Validate one row; return (record or None, problems)."""
-    problems = []
-
-    def bad(column, rule, message, hint):
-        problems.append(Problem(str(path), line, column, rule, message, hint))
-
-    get = {c: (row.get(c) or "").strip() for c in COLUMNS}
-    for col in REQUIRED:
-        if not get[col]:
-            bad(col, "required", f"{col} is empty", f"every factor row needs a {col}")
-    fid, gas = get["id"], get["gas"]
-    if fid and not _ID.match(fid):
-        bad(
-            "id",
-            "id-format",
-            f"factor id {fid!r} is not region/family/item/edition",
-            "write four lowercase segments separated by '/', e.g. cn-sd/electricity/grid-co2/2023",
-        )
-    if gas and gas not in GASES:
-        bad("gas", "gas-known", f"unknown gas {gas!r}", f"use one of {', '.join(GASES)}")
-    value = math.nan
-    if get["value"]:
-        try:
-            value = float(get["value"])
-        except ValueError:
-            bad(
-                "value",
-                "number",
-                f"value {get['value']!r} is not a number",
-                "write a plain decimal number with '.' as decimal point, e.g. 0.6191",
-            )
-        else:
-            if not math.isfinite(value) or value <= 0:
-                bad(
-                    "value",
-                    "positive-finite",
-                    f"value {get['value']} must be finite and positive",
-                    "an emission factor is a positive amount of gas per unit of activity",
-                )
-    to_kg = math.nan
-    if get["unit"]:
-        try:
-            unit = parse_unit(get["unit"])
-        except ValueError as exc:
-            bad("unit", "unit-known", str(exc), "use kg, t or g")
-        else:
-            if unit.dimensionality != ureg.kilogram.dimensionality:
-                bad(
-                    "unit",
-                    "unit-mass",
-                    f"unit {get['unit']!r} is not a mass",
-                    "'unit' is the mass of gas (kg, t or g); the activity unit goes in 'per'",
-                )
-            else:
-                to_kg = ureg.Quantity(1.0, unit).to(ureg.kilogram).magnitude
-    if get["per"]:
-        try:
-            parse_unit(get["per"])
-        except ValueError as exc:
-            bad("per", "unit-known", str(exc), "use a unit pint understands: kWh, t, TJ, t*km, m**3, item")
-    if get["region"] and not valid_region(get["region"]):
-        bad(
-            "region",
-            "region-iso",
-            f"unknown region code {get['region']!r}",
-            "use GLO, an ISO 3166-1 country code (CN) or an ISO 3166-2 subdivision (CN-SD)",
-        )
-    year = 0
-    if get["year"]:
-        try:
-            year = int(get["year"])
-        except ValueError:
-            bad("year", "number", f"year {get['year']!r} is not an integer", "write e.g. 2023")
-        else:
-            if not 1900 <= year <= 2100:
-                bad("year", "year-range", f"year {year} is implausible", "give the reference year of the data")
-    gwp_set = get["gwp_set"]
-    if gas == "co2e" and gwp_set not in (*GWP_SETS, "unstated"):
-        bad(
-            "gwp_set",
-            "gwp-named",
-            "a factor given as co2e must name its GWP set",
-            f"write one of {', '.join(GWP_SETS)} or 'unstated'",
-        )
-    if gas and gas != "co2e" and gwp_set:
-        bad("gwp_set", "gwp-only-co2e", "gwp_set is only for factors given as co2e", "leave gwp_set empty")
-    gsd, pedigree, basic = math.nan, (), math.nan
-    kind = get["uncertainty"]
-    if kind == "none":
-        gsd = 1.0
-    elif kind == "lognormal":
-        if get["gsd"]:
-            try:
-                gsd = float(get["gsd"])
-            except ValueError:
-                bad("gsd", "number", f"gsd {get['gsd']!r} is not a number", "write e.g. 1.1")
-            else:
-                if not (gsd >= 1.0 and math.isfinite(gsd)):
-                    bad(
-                        "gsd",
-                        "gsd-at-least-1",
-                        f"geometric SD {get['gsd']} is below 1",
-                        "a geometric standard deviation is at least 1 (1 means no uncertainty)",
-                    )
-        if get["pedigree"]:
-            try:
-                pedigree = parse_pedigree(get["pedigree"])
-            except ValueError as exc:
-                bad("pedigree", "pedigree-scores", str(exc), "each score is a whole number from 1 to 5")
-            try:
-                basic = float(get["basic_uncertainty"]) if get["basic_uncertainty"] else math.nan
-            except ValueError:
-                bad("basic_uncertainty", "number", f"{get['basic_uncertainty']!r} is not a number", "write e.g. 1.05")
-            if not basic >= 1.0:
-                bad(
-                    "basic_uncertainty",
-                    "basic-at-least-1",
-                    "pedigree scores need a basic uncertainty factor >= 1",
-                    "give the ecoinvent basic uncertainty U (1.05 energy/CO2, 1.5 CH4/N2O, 2.0 transport)",
-                )
-            elif pedigree and not get["gsd"]:
-                gsd = gsd_from_pedigree(pedigree, basic)
-        if not get["gsd"] and not get["pedigree"]:
-            bad(
-                "gsd",
-                "uncertainty-given",
-                "neither gsd nor pedigree is given",
-                "give the geometric SD, or pedigree scores with a basic_uncertainty",
-            )
-    elif kind:
-        bad(
-            "uncertainty",
-            "uncertainty-kind",
-            f"uncertainty {kind!r} is not supported",
-            "write 'lognormal' (with gsd or pedigree) or 'none'",
-        )
-    dqr, dqr_derived = (), False
-    if get["dqr"]:
-        try:
-            dqr = parse_dqr(get["dqr"])
-        except ValueError as exc:
-            bad("dqr", "dqr-scores", str(exc), "each PEF score is a whole number from 1 to 5")
-    elif pedigree:
-        dqr, dqr_derived = dqr_from_pedigree(pedigree), True
-    if get["tag"] and get["tag"] not in TAGS:
-        bad("tag", "tag-known", f"tag {get['tag']!r} is unknown", f"use one of {', '.join(TAGS)}")
-    if get["traceability"] and get["traceability"] not in TRACEABILITY:
-        bad(
-            "traceability",
-            "traceability-known",
-            f"traceability {get['traceability']!r} is unknown",
-            f"use one of {', '.join(TRACEABILITY)}",
-        )
-    if get["traceability"] == "measured-calibrated" and not get["certificate"]:
-        bad(
-            "certificate",
-            "certificate-given",
-            "measured-calibrated data need a calibration certificate",
-            "give the certificate reference, or classify the data as 'measured'",
-        )
-    if problems:
-        return None, problems
-    record = dict(get)
+    check = _RowCheck(path, line, row)
+    check.required()
+    check.identity()
+    value = check.value()
+    to_kg = check.unit()
+    check.per()
+    check.region()
+    year = check.year()
+    check.gwp_set()
+    gsd, pedigree, basic = check.uncertainty()
+    dqr, dqr_derived = check.dqr(pedigree)
+    check.labels()
+    if check.problems:
+        return None, check.problems
+    record = dict(check.get)
     record.update(
         value=value,
         value_kg=value * to_kg,
@@ -282,7 +124,233 @@ def _row_problems(path, line, row):
         file=str(path),
         line=line,
     )
-    return record, problems
+    return record, check.problems
+
+
+class _RowCheck:
+    """The checks of one factor row, column by column; ``problems`` collects what fails.
+
+    ``get`` holds the row's stripped text by column. The checks run in a fixed order
+    (``_row_problems``), so the problems of a row are always listed in that order.
+    """
+
+    def __init__(self, path, line, row):
+        self.path = path
+        self.line = line
+        self.get = {c: (row.get(c) or "").strip() for c in COLUMNS}
+        self.problems = []
+
+    def bad(self, column, rule, message, hint):
+        """Record one problem of the row."""
+        self.problems.append(Problem(str(self.path), self.line, column, rule, message, hint))
+
+    def required(self):
+        """Check that every required column is filled."""
+        for col in REQUIRED:
+            if not self.get[col]:
+                self.bad(col, "required", f"{col} is empty", f"every factor row needs a {col}")
+
+    def identity(self):
+        """Check that the id is region/family/item/edition and the gas is known."""
+        fid, gas = self.get["id"], self.get["gas"]
+        if fid and not _ID.match(fid):
+            self.bad(
+                "id",
+                "id-format",
+                f"factor id {fid!r} is not region/family/item/edition",
+                "write four lowercase segments separated by '/', e.g. cn-sd/electricity/grid-co2/2023",
+            )
+        if gas and gas not in GASES:
+            self.bad("gas", "gas-known", f"unknown gas {gas!r}", f"use one of {', '.join(GASES)}")
+
+    def value(self):
+        """Read the value, a finite positive number (NaN when missing or not a number)."""
+        text = self.get["value"]
+        if not text:
+            return math.nan
+        try:
+            value = float(text)
+        except ValueError:
+            self.bad(
+                "value",
+                "number",
+                f"value {text!r} is not a number",
+                "write a plain decimal number with '.' as decimal point, e.g. 0.6191",
+            )
+            return math.nan
+        if not math.isfinite(value) or value <= 0:
+            self.bad(
+                "value",
+                "positive-finite",
+                f"value {text} must be finite and positive",
+                "an emission factor is a positive amount of gas per unit of activity",
+            )
+        return value
+
+    def unit(self):
+        """Read the gas unit's size in kg (NaN when missing or not a mass)."""
+        text = self.get["unit"]
+        if not text:
+            return math.nan
+        try:
+            unit = parse_unit(text)
+        except ValueError as exc:
+            self.bad("unit", "unit-known", str(exc), "use kg, t or g")
+            return math.nan
+        if unit.dimensionality != ureg.kilogram.dimensionality:
+            self.bad(
+                "unit",
+                "unit-mass",
+                f"unit {text!r} is not a mass",
+                "'unit' is the mass of gas (kg, t or g); the activity unit goes in 'per'",
+            )
+            return math.nan
+        return ureg.Quantity(1.0, unit).to(ureg.kilogram).magnitude
+
+    def per(self):
+        """Check that pint understands the activity unit."""
+        if self.get["per"]:
+            try:
+                parse_unit(self.get["per"])
+            except ValueError as exc:
+                self.bad("per", "unit-known", str(exc), "use a unit pint understands: kWh, t, TJ, t*km, m**3, item")
+
+    def region(self):
+        """Check that the region is GLO or an ISO 3166 code."""
+        if self.get["region"] and not valid_region(self.get["region"]):
+            self.bad(
+                "region",
+                "region-iso",
+                f"unknown region code {self.get['region']!r}",
+                "use GLO, an ISO 3166-1 country code (CN) or an ISO 3166-2 subdivision (CN-SD)",
+            )
+
+    def year(self):
+        """Read the reference year, a plausible integer (0 when missing or not an integer)."""
+        text = self.get["year"]
+        if not text:
+            return 0
+        try:
+            year = int(text)
+        except ValueError:
+            self.bad("year", "number", f"year {text!r} is not an integer", "write e.g. 2023")
+            return 0
+        if not 1900 <= year <= 2100:
+            self.bad("year", "year-range", f"year {year} is implausible", "give the reference year of the data")
+        return year
+
+    def gwp_set(self):
+        """Check that a co2e factor names its GWP set and no other gas has one."""
+        gas, gwp_set = self.get["gas"], self.get["gwp_set"]
+        if gas == "co2e" and gwp_set not in (*GWP_SETS, "unstated"):
+            self.bad(
+                "gwp_set",
+                "gwp-named",
+                "a factor given as co2e must name its GWP set",
+                f"write one of {', '.join(GWP_SETS)} or 'unstated'",
+            )
+        if gas and gas != "co2e" and gwp_set:
+            self.bad("gwp_set", "gwp-only-co2e", "gwp_set is only for factors given as co2e", "leave gwp_set empty")
+
+    def uncertainty(self):
+        """Read the row's uncertainty: (gsd, pedigree scores, basic uncertainty)."""
+        kind = self.get["uncertainty"]
+        if kind == "none":
+            return 1.0, (), math.nan
+        if kind == "lognormal":
+            return self._lognormal()
+        if kind:
+            self.bad(
+                "uncertainty",
+                "uncertainty-kind",
+                f"uncertainty {kind!r} is not supported",
+                "write 'lognormal' (with gsd or pedigree) or 'none'",
+            )
+        return math.nan, (), math.nan
+
+    def _lognormal(self):
+        """Read a lognormal's GSD, given or from pedigree scores and a basic uncertainty."""
+        get = self.get
+        gsd, pedigree, basic = math.nan, (), math.nan
+        if get["gsd"]:
+            gsd = self._gsd()
+        if get["pedigree"]:
+            try:
+                pedigree = parse_pedigree(get["pedigree"])
+            except ValueError as exc:
+                self.bad("pedigree", "pedigree-scores", str(exc), "each score is a whole number from 1 to 5")
+            try:
+                basic = float(get["basic_uncertainty"]) if get["basic_uncertainty"] else math.nan
+            except ValueError:
+                self.bad(
+                    "basic_uncertainty", "number", f"{get['basic_uncertainty']!r} is not a number", "write e.g. 1.05"
+                )
+            if not basic >= 1.0:
+                self.bad(
+                    "basic_uncertainty",
+                    "basic-at-least-1",
+                    "pedigree scores need a basic uncertainty factor >= 1",
+                    "give the ecoinvent basic uncertainty U (1.05 energy/CO2, 1.5 CH4/N2O, 2.0 transport)",
+                )
+            elif pedigree and not get["gsd"]:
+                gsd = gsd_from_pedigree(pedigree, basic)
+        if not get["gsd"] and not get["pedigree"]:
+            self.bad(
+                "gsd",
+                "uncertainty-given",
+                "neither gsd nor pedigree is given",
+                "give the geometric SD, or pedigree scores with a basic_uncertainty",
+            )
+        return gsd, pedigree, basic
+
+    def _gsd(self):
+        """Read the given geometric SD, at least 1 (NaN when not a number)."""
+        text = self.get["gsd"]
+        try:
+            gsd = float(text)
+        except ValueError:
+            self.bad("gsd", "number", f"gsd {text!r} is not a number", "write e.g. 1.1")
+            return math.nan
+        if not (gsd >= 1.0 and math.isfinite(gsd)):
+            self.bad(
+                "gsd",
+                "gsd-at-least-1",
+                f"geometric SD {text} is below 1",
+                "a geometric standard deviation is at least 1 (1 means no uncertainty)",
+            )
+        return gsd
+
+    def dqr(self, pedigree):
+        """Read the PEF scores: (scores, whether they were derived from the pedigree scores)."""
+        if self.get["dqr"]:
+            try:
+                return parse_dqr(self.get["dqr"]), False
+            except ValueError as exc:
+                self.bad("dqr", "dqr-scores", str(exc), "each PEF score is a whole number from 1 to 5")
+                return (), False
+        if pedigree:
+            return dqr_from_pedigree(pedigree), True
+        return (), False
+
+    def labels(self):
+        """Check the source tag, traceability class and, for calibrated data, the certificate."""
+        get = self.get
+        if get["tag"] and get["tag"] not in TAGS:
+            self.bad("tag", "tag-known", f"tag {get['tag']!r} is unknown", f"use one of {', '.join(TAGS)}")
+        if get["traceability"] and get["traceability"] not in TRACEABILITY:
+            self.bad(
+                "traceability",
+                "traceability-known",
+                f"traceability {get['traceability']!r} is unknown",
+                f"use one of {', '.join(TRACEABILITY)}",
+            )
+        if get["traceability"] == "measured-calibrated" and not get["certificate"]:
+            self.bad(
+                "certificate",
+                "certificate-given",
+                "measured-calibrated data need a calibration certificate",
+                "give the certificate reference, or classify the data as 'measured'",
+            )
 
 
 _PER_FACTOR = ("per", "region", "year")
@@ -303,84 +371,113 @@ def read_factor_rows(paths):
     problems : list of Problem
         Everything wrong, in file and line order.
     """
-    records, problems, first_seen, per_factor = [], [], {}, {}
+    table = _FactorTable()
     for path in paths:
         path = Path(path)
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(
-                Problem(str(path), 0, "-", "readable", f"cannot read the file ({exc})", "save it as UTF-8 CSV")
-            )
-            continue
-        reader = csv.DictReader(text.splitlines())
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        missing = [c for c in REQUIRED if c not in header]  # optional columns may be absent
-        unknown = [c for c in header if c not in COLUMNS]
-        if missing or unknown:
-            what = "; ".join(
-                filter(
-                    None,
-                    [
-                        missing and f"missing columns: {', '.join(missing)}",
-                        unknown and f"unknown columns: {', '.join(unknown)}",
-                    ],
-                )
-            )
-            problems.append(
-                Problem(str(path), 1, "header", "columns", what, "the header must be: " + ",".join(COLUMNS))
-            )
+        reader = _open_factor_csv(path, table.problems)
+        if reader is None:
             continue
         for row in reader:
-            line = reader.line_num
-            if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                continue
-            if None in row:
-                problems.append(
+            table.add_row(path, reader.line_num, row)
+    return table.records, table.problems
+
+
+def _open_factor_csv(path, problems):
+    """Open a factor file as a ``csv.DictReader`` if its header is right, else None (problem recorded)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(str(path), 0, "-", "readable", f"cannot read the file ({exc})", "save it as UTF-8 CSV"))
+        return None
+    reader = csv.DictReader(text.splitlines())
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]  # optional columns may be absent
+    unknown = [c for c in header if c not in COLUMNS]
+    if missing or unknown:
+        what = "; ".join(
+            filter(
+                None,
+                [
+                    missing and f"missing columns: {', '.join(missing)}",
+                    unknown and f"unknown columns: {', '.join(unknown)}",
+                ],
+            )
+        )
+        problems.append(Problem(str(path), 1, "header", "columns", what, "the header must be: " + ",".join(COLUMNS)))
+        return None
+    return reader
+
+
+class _FactorTable:
+    """The rows read so far: valid ``records``, every problem, and what later rows are checked against.
+
+    ``first_seen`` holds the first file and line of each (id, gas), ``per_factor`` the first
+    row of each factor.
+    """
+
+    def __init__(self):
+        self.records = []
+        self.problems = []
+        self.first_seen = {}
+        self.per_factor = {}
+
+    def add_row(self, path, line, row):
+        """Validate one CSV row and keep it if it is valid, unique and consistent."""
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            return
+        if None in row:
+            self.problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    "-",
+                    "columns",
+                    "the row has more fields than the header",
+                    "quote fields that contain commas",
+                )
+            )
+            return
+        rec, probs = _row_problems(path, line, row)
+        self.problems.extend(probs)
+        if rec is None or not self._unique(path, line, rec):
+            return
+        if self._consistent(path, line, rec):
+            self.records.append(rec)
+
+    def _unique(self, path, line, rec):
+        """Check that the row's (id, gas) is new; a duplicate is a problem."""
+        key = (rec["id"], rec["gas"])
+        if key in self.first_seen:
+            f, ln = self.first_seen[key]
+            self.problems.append(
+                Problem(
+                    str(path),
+                    line,
+                    "id",
+                    "unique-id-gas",
+                    f"duplicate factor {rec['id']} gas {rec['gas']}",
+                    f"the same id and gas are already in {f}:{ln}",
+                )
+            )
+            return False
+        self.first_seen[key] = (str(path), line)
+        return True
+
+    def _consistent(self, path, line, rec):
+        """Check that the row shares its factor's activity unit, region and year (first difference reported)."""
+        ref = self.per_factor.setdefault(rec["id"], rec)
+        for col in _PER_FACTOR:
+            if rec[col] != ref[col]:
+                self.problems.append(
                     Problem(
                         str(path),
                         line,
-                        "-",
-                        "columns",
-                        "the row has more fields than the header",
-                        "quote fields that contain commas",
+                        col,
+                        "consistent-factor",
+                        f"{col} {rec[col]!r} differs from {ref[col]!r} on line {ref['line']} of the same factor",
+                        "the gases of one factor share the activity "
+                        "unit, region and year; give a different id if they differ",
                     )
                 )
-                continue
-            rec, probs = _row_problems(path, line, row)
-            problems.extend(probs)
-            if rec is None:
-                continue
-            key = (rec["id"], rec["gas"])
-            if key in first_seen:
-                f, ln = first_seen[key]
-                problems.append(
-                    Problem(
-                        str(path),
-                        line,
-                        "id",
-                        "unique-id-gas",
-                        f"duplicate factor {rec['id']} gas {rec['gas']}",
-                        f"the same id and gas are already in {f}:{ln}",
-                    )
-                )
-                continue
-            first_seen[key] = (str(path), line)
-            ref = per_factor.setdefault(rec["id"], rec)
-            for col in _PER_FACTOR:
-                if rec[col] != ref[col]:
-                    problems.append(
-                        Problem(
-                            str(path),
-                            line,
-                            col,
-                            "consistent-factor",
-                            f"{col} {rec[col]!r} differs from {ref[col]!r} on line {ref['line']} of the same factor",
-                            "the gases of one factor share the activity "
-                            "unit, region and year; give a different id if they differ",
-                        )
-                    )
-                    break
-            else:
-                records.append(rec)
-    return records, problems
+                return False
+        return True

@@ -4,12 +4,20 @@ Units are resolved here, once: parameters are converted to SI base units, every
 exchange gets a scale that turns its formula's SI value into "amount per unit of the
 process's reference product" in the unit the matrix needs (the supplier's reference
 unit, the factor's reference unit, or kg of gas).
+
+``compile_model`` is the door; the work is done by ``_ModelCompiler``, one named step
+after another (parameters, derived parameters, exchanges process by process, circularity,
+the functional unit, the solve order, the kernel arrays, the rank correlations), each
+step adding to the builder's state. The helpers below it check one piece of a model
+(a parameter's distribution, an exchange's unit, a process's allocation share) and raise
+a located error when it is wrong.
 """
 
 import hashlib
 import math
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -31,12 +39,8 @@ from ._product_system import combine_errors
 
 __all__ = ["CompiledModel", "compile_model", "stream_key"]
 
-_DIST_CODES = {
-    "lognormal": kernel.LOGNORMAL,
-    "normal": kernel.NORMAL,
-    "uniform": kernel.UNIFORM,
-    "triangular": kernel.TRIANGULAR,
-}
+#: Terms of a circularity block that stand for its numbers in a recycling formula.
+_CIRCULARITY_TERMS = ("Qsin_Qp", "Qsout_Qp", "R1", "R2", "R3", "A")
 
 
 def stream_key(identity):
@@ -72,9 +76,12 @@ class CompiledModel:
         Unit of each entry of ``theta`` (SI base units for model parameters, the
         published unit for factor values).
     nominal : numpy.ndarray
-        Deterministic value of each entry of ``theta``.
-    kinds, p1, p2, p3, keys : numpy.ndarray
-        Distribution codes, parameters and random-stream keys.
+        Deterministic value of each entry of ``theta`` [``parameter_units``].
+    kinds, p1, p2, p3, p4, table, keys : numpy.ndarray
+        Distribution codes, parameters, table of discrete distributions and
+        random-stream keys (see ``pcflab.kernel.KernelParameters``).
+    correlation : (numpy.ndarray, numpy.ndarray) or None
+        Columns and Cholesky factor of the declared rank correlations.
     processes : list of str
         Process ids, in matrix order.
     process_stage : list of str
@@ -87,6 +94,14 @@ class CompiledModel:
         Release version of that database.
     resolutions : list of Resolution
         Factors referenced by key and how they were resolved (with substitutions).
+    factor_table : FactorDB
+        The factor database it was compiled against.
+    profile : MethodProfile
+        The method profile it was compiled under.
+    notes : list of str
+        What the compilation left out (e.g. recycling terms without a factor).
+    kernel_parameters : pcflab.kernel.KernelParameters
+        ``kinds`` .. ``keys`` and ``correlation`` as the kernel's sampler takes them.
     """
 
     model: object
@@ -114,6 +129,499 @@ class CompiledModel:
     #: results derived from the compiled model alone, computed once (e.g. its data quality)
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def kernel_parameters(self):
+        """The uncertain quantities as one ``pcflab.kernel.KernelParameters`` bundle.
+
+        Built from ``kinds`` .. ``keys`` and ``correlation`` when asked for (no copies of
+        arrays that already have the kernel's dtypes), so it always agrees with them.
+        """
+        return kernel.KernelParameters.from_arrays(
+            self.kinds, self.p1, self.p2, self.p3, self.keys, p4=self.p4, table=self.table, correlation=self.correlation
+        )
+
+
+def compile_model(model, factors, profile="iso14067"):
+    """Compile a model against a factor table.
+
+    Parameters
+    ----------
+    model : ProductSystem
+        A validated model (``pcflab.load_model``).
+    factors : FactorDB
+        The factor database (``pcflab.load_factors``). A model names a factor by id
+        (``cn-sd/electricity/grid-co2/2023``) or by key (``electricity/grid-co2``), which
+        is resolved for the model's region and year.
+    profile : str or MethodProfile
+        Accounting choices (``pcflab.methods.PROFILES``): co-product allocation or system
+        expansion, recycled content and end of life, electricity, CBAM boundary.
+
+    Returns
+    -------
+    CompiledModel
+
+    Raises
+    ------
+    ModelError, UnknownFactorError, UnitMismatchError
+        Naming the file, line and key of the problem.
+    """
+    return _ModelCompiler(model, factors, profile).compile()
+
+
+# ---------------------------------------------------------------------------------------
+# The builder
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Quantity:
+    """One uncertain quantity, an entry of ``theta``: a model parameter or a factor's gas row."""
+
+    ident: str
+    unit: str
+    kind: int
+    p1: float
+    p2: float = 0.0
+    p3: float = 0.0
+    p4: float = 0.0
+    nominal: float = 0.0
+
+
+class _Exchange(NamedTuple):
+    """An exchange amount: the slice ``start:stop`` of the program array, times ``scale``."""
+
+    start: int
+    stop: int
+    scale: float
+
+
+@dataclass
+class _Programs:
+    """The formula programs of a model, in one instruction array.
+
+    ``ops`` holds ``(opcode, operand)`` pairs whose operand is an index into ``consts``
+    (``CONST``) or into ``theta`` (``PARAM``); ``stack_size`` is the deepest stack any
+    program needs.
+    """
+
+    ops: list = field(default_factory=list)
+    consts: list = field(default_factory=list)
+    stack_size: int = 1
+
+    def emit(self, formula, par_index):
+        """Append a formula's program; its ``(start, stop)`` in ``ops``."""
+        start = len(self.ops)
+        for op, arg in formula.program:
+            if op == kernel.CONST:
+                self.ops.append((op, len(self.consts)))
+                self.consts.append(arg)
+            elif op == kernel.PARAM:
+                self.ops.append((op, par_index[arg]))
+            else:
+                self.ops.append((op, 0))
+        self.stack_size = max(self.stack_size, formula.depth)
+        return start, len(self.ops)
+
+
+@dataclass
+class _FactorRows:
+    """The factors a model uses, in order of first use, each with its gas rows.
+
+    Factor ``f`` has the rows ``spans[f][0] .. spans[f][1] - 1``; row ``r`` is the gas
+    ``gas[r]`` whose value is ``theta[param[r]] * scale[r]`` [kg gas per factor unit].
+    """
+
+    ids: list = field(default_factory=list)
+    index: dict = field(default_factory=dict)
+    spans: list = field(default_factory=list)
+    param: list = field(default_factory=list)
+    gas: list = field(default_factory=list)
+    scale: list = field(default_factory=list)
+
+
+def _array(values, dtype, cols=None):
+    """``values`` as an array of ``dtype``; shape (0, cols) when empty and ``cols`` is given."""
+    a = np.array(values, dtype=dtype)
+    if cols is not None and a.size == 0:
+        a = a.reshape(0, cols)
+    return a
+
+
+def _columns(triples):
+    """Three int64 columns of a list of (a, b, c) triples."""
+    a = _array(triples, np.int64, 3)
+    return a[:, 0].copy(), a[:, 1].copy(), a[:, 2].copy()
+
+
+class _ModelCompiler:
+    """Builds the ``CompiledModel`` of one model, factor database and profile, step by step.
+
+    State, filled by the steps in the order of ``compile``:
+
+    - ``quantities``, ``table``: the entries of ``theta`` (model parameters, then factor
+      gas rows) and the table of discrete distributions;
+    - ``nominal_si``: every model parameter's nominal value as a pint quantity in SI base
+      units (what the formulas of amounts are evaluated on at compile time);
+    - ``derived``: (name, Formula) of derived parameters in dependency order, and
+      ``derived_programs``: (theta index, start, stop) of their programs;
+    - ``programs``, ``exchanges``: the formula programs and every exchange amount;
+    - ``links`` (consumer, supplier, exchange), ``emissions`` (process, gas, exchange),
+      ``uses`` (process, factor, exchange): where each exchange goes;
+    - ``rows``: the factors used and their gas rows;
+    - ``resolutions``, ``notes``, ``problems``: factors resolved by key, what was left
+      out, and the errors of single exchanges (reported together).
+    """
+
+    def __init__(self, model, factors, profile):
+        self.model = model
+        self.factors = factors
+        self.profile = profile  # a name until the exchanges step resolves it
+        self.par_index = {n: i for i, n in enumerate(model.parameters)}
+        self.proc_index = {p: i for i, p in enumerate(model.processes)}
+        self.quantities = []
+        self.table = []
+        self.nominal_si = {}
+        self.derived = []
+        self.derived_programs = []
+        self.programs = _Programs()
+        self.exchanges = []
+        self.links, self.emissions, self.uses = [], [], []
+        self.rows = _FactorRows()
+        self.contracts = []
+        self.resolutions, self.notes, self.problems = [], [], []
+
+    def compile(self):
+        """Run every step; the ``CompiledModel``."""
+        self.collect_parameters()
+        self.derive_parameters()
+        self.add_exchanges()
+        self.add_circularity()
+        self.raise_problems()
+        return self.finish()
+
+    # --- parameters ---
+
+    def collect_parameters(self):
+        """One quantity per model parameter, with its distribution in SI base units."""
+        model = self.model
+        self.derived = _derived_order(model)
+        for name, par in model.parameters.items():
+            ident = f"param:{model.id}/{name}"
+            if par.formula is not None:  # filled in by derive_parameters, once its inputs are known
+                self.quantities.append(_Quantity(ident, "", kernel.FIXED, 0.0))
+                continue
+            kind, a, b, c, d, entries = _parameter_distribution(model, name, par)
+            if kind == kernel.DISCRETE:
+                a = float(len(self.table))  # start of this parameter's entries in the table
+                self.table.extend(entries)
+            unit = _unit(model, ("parameters", name, "unit"), par.unit)
+            base = ureg.Quantity(par.value, unit).to_base_units()
+            self.quantities.append(_Quantity(ident, f"{base.units:~}" or "1", kind, a, b, c, d, base.magnitude))
+            self.nominal_si[name] = base
+
+    def derive_parameters(self):
+        """Nominal value and unit of every derived parameter, checked against its declared unit."""
+        model = self.model
+        for name, formula in self.derived:
+            unit_keys = ("parameters", name, "unit")
+            declared = _unit(model, unit_keys, model.parameters[name].unit)
+            value = _evaluate_nominal(model, ("parameters", name, "formula"), formula, self.nominal_si)
+            q = value if isinstance(value, ureg.Quantity) else ureg.Quantity(value, ureg.dimensionless)
+            if q.dimensionality != ureg.Quantity(1.0, declared).dimensionality:
+                raise model.error(
+                    f"the formula gives {q.to_reduced_units().units:~} but the unit is {declared:~}",
+                    unit_keys,
+                    "make 'unit' the unit of the formula's result",
+                    cls=UnitMismatchError,
+                )
+            q = q.to_base_units()
+            quantity = self.quantities[self.par_index[name]]
+            quantity.unit = f"{q.units:~}" or "1"
+            quantity.p1 = quantity.nominal = float(q.magnitude)
+            self.nominal_si[name] = q
+
+    # --- exchanges ---
+
+    def add_exchanges(self):
+        """Programs of the derived parameters, then every exchange of every process."""
+        self.profile = get_profile(self.profile)
+        for name, formula in self.derived:
+            start, stop = self.programs.emit(formula, self.par_index)
+            self.derived_programs.append((self.par_index[name], start, stop))
+        self.contracts = _electricity_contracts(self.model, self.profile, self.factors, self.resolutions)
+        for pid, proc in self.model.processes.items():
+            share = _allocation_share(self.model, pid, proc, self.profile)
+            burden = self._burden(proc)
+            for k, inp in enumerate(proc.inputs):
+                self._collect(self._add_input, pid, proc, k, inp, share)
+            for k, em in enumerate(proc.emissions):
+                self._collect(self._add_emission, pid, proc, k, em, share * burden)
+            for k, fu in enumerate(proc.factors):
+                self._collect(self._add_factor_use, pid, proc, k, fu, share * burden)
+            if proc.co_products and _allocation_method(proc, self.profile) == "system_expansion":
+                for k, co in enumerate(proc.co_products):
+                    for m, sub in enumerate(co.substitutes):
+                        self._collect(self._add_substitute, pid, proc, (k, m), sub, burden)
+
+    def _collect(self, step, *args):
+        """Run one exchange's step; its error is kept, so that all are reported at once."""
+        try:
+            step(*args)
+        except PcfError as exc:
+            self.problems.append(exc)
+
+    def _burden(self, proc):
+        """1, or 0 for a process outside the CBAM boundary under a CBAM profile."""
+        return 0.0 if (self.profile.cbam_boundary and not proc.within_cbam) else 1.0
+
+    def _add_input(self, pid, proc, k, inp, share):
+        keys = ("processes", pid, "inputs", k)
+        flow = self._reference_unit(inp.process)
+        e = self._exchange(keys, inp.amount, inp.unit, flow, proc.reference_product, share)
+        self.links.append((self.proc_index[pid], self.proc_index[inp.process], e))
+
+    def _add_emission(self, pid, proc, k, em, multiplier):
+        keys = ("processes", pid, "emissions", k)
+        e = self._exchange(keys, em.amount, em.unit, ureg.kilogram, proc.reference_product, multiplier)
+        self.emissions.append((self.proc_index[pid], GASES.index(em.gas), e))
+
+    def _add_factor_use(self, pid, proc, k, fu, multiplier):
+        """Add a factor-linked activity; grid electricity is split by the green contracts, if any."""
+        keys = ("processes", pid, "factors", k)
+        i = self.proc_index[pid]
+        fid = self._factor_id(keys, fu.factor)
+        per = self._per(fid)
+        split = self.contracts if (self.contracts and _is_grid_electricity(self.factors, fid)) else []
+        amount = fu.amount
+        if split:
+            covered = " + ".join(f"({c['share']})" for c in split)
+            amount = f"({fu.amount}) * (1 - ({covered}))"
+            for c in split:
+                c_per = self._per(c["factor_id"])
+                text = f"({fu.amount}) * ({c['share']})"
+                e = self._exchange(keys, text, fu.unit, c_per, proc.reference_product, multiplier)
+                self.uses.append((i, self._factor_row(c["factor_id"], c_per), e))
+        e = self._exchange(keys, amount, fu.unit, per, proc.reference_product, multiplier)
+        self.uses.append((i, self._factor_row(fid, per), e))
+
+    def _add_substitute(self, pid, proc, km, sub, burden):
+        """Credit a co-product under system expansion: a negative input or factor use."""
+        k, m = km
+        keys = ("processes", pid, "co_products", k, "substitutes", m)
+        i = self.proc_index[pid]
+        amount = f"-({sub.amount})"
+        if sub.process is None:
+            fid = self._factor_id(keys, sub.factor)
+            per = self._per(fid)
+            e = self._exchange(keys, amount, sub.unit, per, proc.reference_product, burden)
+            self.uses.append((i, self._factor_row(fid, per), e))
+            return
+        if sub.process not in self.proc_index:
+            raise self.model.error(
+                f"substitute from unknown process {sub.process!r}",
+                keys + ("process",),
+                f"use one of {', '.join(self.model.processes)}",
+            )
+        flow = self._reference_unit(sub.process)
+        e = self._exchange(keys, amount, sub.unit, flow, proc.reference_product, 1.0)
+        self.links.append((i, self.proc_index[sub.process], e))
+
+    def add_circularity(self):
+        """Recycled content and end of life: the profile's formula terms as factor uses."""
+        model = self.model
+        coefficients = RECYCLING_COEFFICIENTS[self.profile.recycling]
+        for c_index, block in enumerate(model.circularity):
+            where = ("circularity", c_index)
+            if block.process not in self.proc_index:
+                raise model.error(
+                    f"unknown process {block.process!r}",
+                    where + ("process",),
+                    f"use one of {', '.join(model.processes)}",
+                )
+            proc = model.processes[block.process]
+            for term, coefficient in coefficients.items():
+                ref = getattr(block, term)
+                if ref is None:
+                    self.notes.append(
+                        f"{block.material}: no '{term}' factor given; the {self.profile.recycling} "
+                        f"term {coefficient} x E({term}) is not counted"
+                    )
+                    continue
+                keys = where + (term,)
+                fid = self._factor_id(keys, ref)
+                per = self._per(fid)
+                text = coefficient
+                for name in _CIRCULARITY_TERMS:
+                    text = re.sub(rf"\b{name}\b", f"({getattr(block, name)})", text)
+                amount = f"({block.mass}) * ({text})"
+                e = self._exchange(keys, amount, block.unit, per, proc.reference_product, self._burden(proc))
+                self.uses.append((self.proc_index[block.process], self._factor_row(fid, per), e))
+
+    def raise_problems(self):
+        """Raise the errors of single exchanges together, in line order."""
+        if self.problems:
+            self.problems.sort(key=lambda p: p.line or 0)
+            raise combine_errors(self.problems)
+
+    # --- one exchange, one factor ---
+
+    def _exchange(self, keys, amount, amount_unit, flow_unit, ref_product, multiplier=1.0):
+        """Add an exchange whose amount is a formula in ``amount_unit``; its index."""
+        formula = self._amount_formula(keys, amount)
+        scale = _exchange_scale(self.model, keys, formula, amount_unit, flow_unit, ref_product, self.nominal_si)
+        start, stop = self.programs.emit(formula, self.par_index)
+        self.exchanges.append(_Exchange(start, stop, multiplier * scale))
+        return len(self.exchanges) - 1
+
+    def _amount_formula(self, keys, amount):
+        """Parse the formula of an amount, whose names must be model parameters."""
+        try:
+            formula = parse_formula(amount)
+        except ValueError as exc:
+            raise self.model.error(
+                str(exc), keys + ("amount",), "write a number, or a formula of the model's parameters"
+            ) from None
+        for n in formula.names:
+            if n not in self.par_index:
+                known = f" (known: {', '.join(self.par_index)})" if self.par_index else ""
+                raise self.model.error(
+                    f"unknown parameter {n!r} in amount {formula.text!r}",
+                    keys + ("amount",),
+                    "declare it under 'parameters:'" + known,
+                )
+        return formula
+
+    def _reference_unit(self, pid):
+        """Return the unit of a process's reference product."""
+        unit = self.model.processes[pid].reference_product.unit
+        return _unit(self.model, ("processes", pid, "reference_product", "unit"), unit)
+
+    def _factor_id(self, keys, ref):
+        return _factor_id(self.model, keys, ref, self.factors, self.resolutions)
+
+    def _per(self, fid):
+        """Return the activity unit of a factor."""
+        return parse_unit(str(self.factors.ds["per"].sel(factor=fid).item()))
+
+    def _factor_row(self, fid, per):
+        """Index of a factor in the model; its gas rows become quantities on first use."""
+        rows = self.rows
+        if fid in rows.index:
+            return rows.index[fid]
+        rows.index[fid] = len(rows.ids)
+        rows.ids.append(fid)
+        start = len(rows.param)
+        for gas, value, gsd in self.factors.gases_of(fid):
+            rows.param.append(len(self.quantities))
+            rows.gas.append(GASES.index(gas))
+            rows.scale.append(1.0)  # database values are kg of gas per unit of activity
+            kind = kernel.LOGNORMAL if gsd > 1.0 else kernel.FIXED
+            self.quantities.append(_Quantity(f"factor:{fid}:{gas}", f"kg/({per:~})", kind, value, gsd, nominal=value))
+        rows.spans.append((start, len(rows.param)))
+        return rows.index[fid]
+
+    # --- the functional unit, the solve order, the arrays ---
+
+    def demand(self):
+        """Return the functional unit in units of the reference product."""
+        model = self.model
+        ref_unit = self._reference_unit(model.reference_process)
+        fu_unit = _unit(model, ("functional_unit", "unit"), model.functional_unit.unit)
+        try:
+            return ureg.Quantity(model.functional_unit.amount, fu_unit).to(ref_unit).magnitude
+        except Exception:
+            raise model.error(
+                f"the functional unit ({fu_unit:~}) is not convertible to the reference product's unit ({ref_unit:~})",
+                ("functional_unit", "unit"),
+                f"express the functional unit in {ref_unit:~}",
+                cls=UnitMismatchError,
+            ) from None
+
+    def kernel_system(self, demand):
+        """Lay the model out as a ``KernelSystem``.
+
+        Its programs, exchanges, links and solve order, emissions, factor uses and rows,
+        stage map and functional unit.
+        """
+        model, rows = self.model, self.rows
+        links = _array(self.links, np.int64, 3)
+        link_ptr, link_supplier, link_exchange, order, block_ptr, block_of, local_index = _block_structure(
+            len(self.proc_index), links
+        )
+        derived_param, derived_start, derived_stop = _columns(self.derived_programs)
+        emis_process, emis_gas, emis_exchange = _columns(self.emissions)
+        use_process, use_factor, use_exchange = _columns(self.uses)
+        return kernel.KernelSystem(
+            ops=_array(self.programs.ops, np.int64, 2),
+            consts=_array(self.programs.consts, np.float64),
+            derived_param=derived_param,
+            derived_start=derived_start,
+            derived_stop=derived_stop,
+            prog_start=_array([e.start for e in self.exchanges], np.int64),
+            prog_stop=_array([e.stop for e in self.exchanges], np.int64),
+            ex_scale=_array([e.scale for e in self.exchanges], np.float64),
+            link_ptr=link_ptr,
+            link_supplier=link_supplier,
+            link_exchange=link_exchange,
+            order=order,
+            block_ptr=block_ptr,
+            block_of=block_of,
+            local_index=local_index,
+            emis_process=emis_process,
+            emis_gas=emis_gas,
+            emis_exchange=emis_exchange,
+            use_process=use_process,
+            use_factor=use_factor,
+            use_exchange=use_exchange,
+            row_start=_array([a for a, _ in rows.spans], np.int64),
+            row_stop=_array([b for _, b in rows.spans], np.int64),
+            row_param=_array(rows.param, np.int64),
+            row_gas=_array(rows.gas, np.int64),
+            row_scale=_array(rows.scale, np.float64),
+            stage_of=_array([STAGES.index(p.stage) for p in model.processes.values()], np.int64),
+            reference_process=int(self.proc_index[model.reference_process]),
+            demand=float(demand),
+            n_gas=len(GASES),
+            n_stage=len(STAGES),
+            stack_size=int(self.programs.stack_size),
+        )
+
+    def finish(self):
+        """Build the ``CompiledModel``: the kernel system and the quantities' arrays and labels."""
+        model, qs = self.model, self.quantities
+        keys = [stream_key(q.ident) for q in qs]
+        system = self.kernel_system(self.demand())
+        kinds = [q.kind for q in qs]
+        return CompiledModel(
+            model=model,
+            system=system,
+            parameter_ids=[q.ident for q in qs],
+            parameter_units=[q.unit for q in qs],
+            nominal=_array([q.nominal for q in qs], np.float64),
+            kinds=_array(kinds, np.int64),
+            p1=_array([q.p1 for q in qs], np.float64),
+            p2=_array([q.p2 for q in qs], np.float64),
+            p3=_array([q.p3 for q in qs], np.float64),
+            p4=_array([q.p4 for q in qs], np.float64),
+            table=_array(self.table, np.float64),
+            correlation=_correlation(model, self.par_index, kinds),
+            keys=_array(keys, np.uint64),
+            processes=list(self.proc_index),
+            process_stage=[p.stage for p in model.processes.values()],
+            factor_ids=self.rows.ids,
+            factors_sha256=self.factors.content_hash,
+            factor_release=self.factors.version,
+            resolutions=self.resolutions,
+            factor_table=self.factors,
+            profile=self.profile,
+            notes=self.notes,
+        )
+
+
+# ---------------------------------------------------------------------------------------
+# Checks of one piece of a model
+# ---------------------------------------------------------------------------------------
+
 
 def _unit(model, keys, text):
     try:
@@ -135,56 +643,77 @@ def _parameter_distribution(model, name, par):
     if u is None:
         return kernel.FIXED, v, 0.0, 0.0, 0.0, ()
     where = keys + ("uncertainty",)
-
-    def need(*fields):
-        missing = [f for f in fields if getattr(u, f) is None]
-        if missing:
-            raise model.error(
-                f"a {u.distribution} distribution needs {', '.join(missing)}",
-                where,
-                f"add {', '.join(f + ':' for f in missing)} (in the parameter's unit)",
-            )
-
-    def bounds():
-        need("min", "max")
-        if not u.min < u.max:
-            raise model.error(f"min ({u.min}) must be below max ({u.max})", where, "swap or correct min and max")
-
     if u.distribution == "lognormal":
-        if par.value <= 0:
-            raise model.error(
-                f"a lognormal parameter needs a positive value, got {par.value}",
-                keys + ("value",),
-                "use a normal distribution for values that can be <= 0",
-            )
-        if u.gsd is not None:
-            return kernel.LOGNORMAL, v, u.gsd, 0.0, 0.0, ()
-        if u.pedigree is not None:
-            try:
-                gsd = gsd_from_pedigree(parse_pedigree(u.pedigree), u.basic_uncertainty or 1.05)
-            except ValueError as exc:
-                raise model.error(str(exc), where + ("pedigree",), "write five scores like 2;3;1;2;3") from None
-            return kernel.LOGNORMAL, v, gsd, 0.0, 0.0, ()
-        if u.sd is not None:  # value = arithmetic mean, sd = arithmetic SD
-            s2 = math.log1p((u.sd / par.value) ** 2)
-            return kernel.LOGNORMAL, v * math.exp(-s2 / 2), math.exp(math.sqrt(s2)), 0.0, 0.0, ()
+        return _lognormal(model, keys, par, v)
+    if u.distribution == "discrete":
+        return _discrete(model, where, u, factor)
+    return _scaled_distribution(model, where, par, v, factor)
+
+
+def _need(model, u, where, *fields):
+    """Raise unless the uncertainty gives every one of ``fields``."""
+    missing = [f for f in fields if getattr(u, f) is None]
+    if missing:
         raise model.error(
-            "a lognormal needs 'gsd', 'pedigree' or 'sd'",
+            f"a {u.distribution} distribution needs {', '.join(missing)}",
             where,
-            "add gsd: 1.1 (geometric SD), pedigree: R;C;T;G;Tech, or sd: (arithmetic SD)",
+            f"add {', '.join(f + ':' for f in missing)} (in the parameter's unit)",
         )
+
+
+def _bounds(model, u, where):
+    """Raise unless the uncertainty gives ``min`` below ``max``."""
+    _need(model, u, where, "min", "max")
+    if not u.min < u.max:
+        raise model.error(f"min ({u.min}) must be below max ({u.max})", where, "swap or correct min and max")
+
+
+def _lognormal(model, keys, par, v):
+    """Describe a lognormal parameter: median ``v`` [SI], geometric SD from gsd, pedigree or sd."""
+    u = par.uncertainty
+    where = keys + ("uncertainty",)
+    if par.value <= 0:
+        raise model.error(
+            f"a lognormal parameter needs a positive value, got {par.value}",
+            keys + ("value",),
+            "use a normal distribution for values that can be <= 0",
+        )
+    if u.gsd is not None:
+        return kernel.LOGNORMAL, v, u.gsd, 0.0, 0.0, ()
+    if u.pedigree is not None:
+        try:
+            gsd = gsd_from_pedigree(parse_pedigree(u.pedigree), u.basic_uncertainty or 1.05)
+        except ValueError as exc:
+            raise model.error(str(exc), where + ("pedigree",), "write five scores like 2;3;1;2;3") from None
+        return kernel.LOGNORMAL, v, gsd, 0.0, 0.0, ()
+    if u.sd is not None:  # value = arithmetic mean, sd = arithmetic SD
+        s2 = math.log1p((u.sd / par.value) ** 2)
+        return kernel.LOGNORMAL, v * math.exp(-s2 / 2), math.exp(math.sqrt(s2)), 0.0, 0.0, ()
+    raise model.error(
+        "a lognormal needs 'gsd', 'pedigree' or 'sd'",
+        where,
+        "add gsd: 1.1 (geometric SD), pedigree: R;C;T;G;Tech, or sd: (arithmetic SD)",
+    )
+
+
+def _scaled_distribution(model, where, par, v, factor):
+    """Describe a normal, truncated normal, uniform, triangular, PERT or beta parameter.
+
+    Bounds and SDs are multiplied by ``factor`` (the parameter's unit in SI base units).
+    """
+    u = par.uncertainty
     if u.distribution == "normal":
-        need("sd")
+        _need(model, u, where, "sd")
         return kernel.NORMAL, v, u.sd * factor, 0.0, 0.0, ()
     if u.distribution == "truncnormal":
-        need("sd")
-        bounds()
+        _need(model, u, where, "sd")
+        _bounds(model, u, where)
         return kernel.TRUNCNORMAL, v, u.sd * factor, u.min * factor, u.max * factor, ()
     if u.distribution == "uniform":
-        bounds()
+        _bounds(model, u, where)
         return kernel.UNIFORM, u.min * factor, u.max * factor, 0.0, 0.0, ()
     if u.distribution in ("triangular", "pert"):
-        bounds()
+        _bounds(model, u, where)
         if not u.min <= par.value <= u.max:
             raise model.error(
                 f"the value (the mode, {par.value}) must lie between min ({u.min}) and max ({u.max})",
@@ -193,12 +722,15 @@ def _parameter_distribution(model, name, par):
             )
         kind = kernel.TRIANGULAR if u.distribution == "triangular" else kernel.PERT
         return kind, u.min * factor, v, u.max * factor, 0.0, ()
-    if u.distribution == "beta":
-        need("alpha", "beta")
-        bounds()
-        return kernel.BETA, u.alpha, u.beta, u.min * factor, u.max * factor, ()
-    # discrete
-    need("values", "probabilities")
+    # beta
+    _need(model, u, where, "alpha", "beta")
+    _bounds(model, u, where)
+    return kernel.BETA, u.alpha, u.beta, u.min * factor, u.max * factor, ()
+
+
+def _discrete(model, where, u, factor):
+    """Describe a discrete parameter: its values [SI] then cumulative probabilities, for ``table``."""
+    _need(model, u, where, "values", "probabilities")
     values, probs = list(u.values), list(u.probabilities)
     if len(values) != len(probs) or not values:
         raise model.error(
@@ -259,7 +791,7 @@ def _correlation(model, par_index, kinds):
 
 
 def _derived_order(model):
-    """Derived parameters (given by a formula) in dependency order; a cycle is an error."""
+    """Order the derived parameters (given by a formula) by dependency; a cycle is an error."""
     formulas = {}
     for name, par in model.parameters.items():
         if par.formula is None:
@@ -421,8 +953,11 @@ def _block_structure(n, tech):
 
 
 def _factor_id(model, keys, ref, db, resolutions):
-    """The factor id an exchange uses: an id as written, or a key resolved for the model's
-    region and year (the resolution, with any substitution, is recorded)."""
+    """Find the factor id an exchange uses: an id as written, or a key resolved.
+
+    A key is resolved for the model's region and year; the resolution, with any
+    substitution, is recorded in ``resolutions``.
+    """
     if ref.count("/") == 1:
         try:
             res = resolve(db, ref, model.region, model.year)
@@ -464,22 +999,7 @@ def _allocation_share(model, pid, proc, profile):
             )
         return 1.0
     if proc.allocation_shares is not None:
-        names = [proc.reference_product.name] + [co.name for co in proc.co_products]
-        shares = proc.allocation_shares
-        where = ("processes", pid, "allocation_shares")
-        if sorted(shares) != sorted(names):
-            raise model.error(
-                f"allocation shares are given for {sorted(shares)} but the products are {names}",
-                where,
-                "give one share per product, by its name",
-            )
-        if any(not 0.0 <= v <= 1.0 for v in shares.values()) or abs(sum(shares.values()) - 1.0) > 1e-9:
-            raise model.error(
-                f"allocation shares must lie in [0, 1] and sum to one; they sum to {sum(shares.values()):.6g}",
-                where,
-                "correct the shares",
-            )
-        return float(shares[proc.reference_product.name])
+        return _explicit_share(model, pid, proc)
     method = _allocation_method(proc, profile)
     if method == "system_expansion":
         for k, co in enumerate(proc.co_products):
@@ -490,46 +1010,74 @@ def _allocation_share(model, pid, proc, profile):
                     "give 'substitutes', or set the process's 'allocation'",
                 )
         return 1.0
-    values = []
-    products = [(("processes", pid, "reference_product"), proc.reference_product)] + [
-        (("processes", pid, "co_products", k), co) for k, co in enumerate(proc.co_products)
-    ]
-    for keys_, product in products:
-        text = product.properties.get(method)
-        if text is None:
-            raise model.error(
-                f"{method} allocation needs the {method} property of {product.name!r}",
-                keys_ + ("properties",),
-                f"add properties: {{{method}: '<amount unit>'}} to every product of the process",
-            )
-        try:
-            q = ureg.Quantity(text)
-        except Exception:
-            raise model.error(
-                f"{text!r} is not a quantity",
-                keys_ + ("properties", method),
-                "write an amount with its unit, e.g. '1.2 t', '4200 CNY', '28 GJ'",
-            ) from None
-        if not isinstance(q, ureg.Quantity) or q.magnitude < 0:
-            raise model.error(
-                f"{text!r} is not a non-negative quantity with a unit",
-                keys_ + ("properties", method),
-                "write an amount with its unit, e.g. '1.2 t', '4200 CNY', '28 GJ'",
-            )
-        if values and q.dimensionality != values[0].dimensionality:
-            raise model.error(
-                f"{method} property {text!r} is not comparable with {values[0]:~}",
-                keys_ + ("properties", method),
-                "give every product's property in compatible units",
-                cls=UnitMismatchError,
-            )
-        values.append(q)
+    values = _product_properties(model, pid, proc, method)
     base = values[0].units
     magnitudes = [float(v.to(base).magnitude) for v in values]
     try:
         return allocation_share(magnitudes[0], magnitudes[1:])
     except ValueError as exc:
         raise model.error(str(exc), ("processes", pid, "co_products"), "check the properties") from None
+
+
+def _explicit_share(model, pid, proc):
+    """Check the process's ``allocation_shares``; the reference product's share."""
+    names = [proc.reference_product.name] + [co.name for co in proc.co_products]
+    shares = proc.allocation_shares
+    where = ("processes", pid, "allocation_shares")
+    if sorted(shares) != sorted(names):
+        raise model.error(
+            f"allocation shares are given for {sorted(shares)} but the products are {names}",
+            where,
+            "give one share per product, by its name",
+        )
+    if any(not 0.0 <= v <= 1.0 for v in shares.values()) or abs(sum(shares.values()) - 1.0) > 1e-9:
+        raise model.error(
+            f"allocation shares must lie in [0, 1] and sum to one; they sum to {sum(shares.values()):.6g}",
+            where,
+            "correct the shares",
+        )
+    return float(shares[proc.reference_product.name])
+
+
+def _product_properties(model, pid, proc, method):
+    """Read the ``method`` property (mass, value, energy) of every product of a process.
+
+    Returns comparable pint quantities, the reference product's first.
+    """
+    values = []
+    products = [(("processes", pid, "reference_product"), proc.reference_product)] + [
+        (("processes", pid, "co_products", k), co) for k, co in enumerate(proc.co_products)
+    ]
+    for keys, product in products:
+        text = product.properties.get(method)
+        if text is None:
+            raise model.error(
+                f"{method} allocation needs the {method} property of {product.name!r}",
+                keys + ("properties",),
+                f"add properties: {{{method}: '<amount unit>'}} to every product of the process",
+            )
+        q = _property_quantity(model, keys + ("properties", method), text)
+        if values and q.dimensionality != values[0].dimensionality:
+            raise model.error(
+                f"{method} property {text!r} is not comparable with {values[0]:~}",
+                keys + ("properties", method),
+                "give every product's property in compatible units",
+                cls=UnitMismatchError,
+            )
+        values.append(q)
+    return values
+
+
+def _property_quantity(model, where, text):
+    """Read a product property such as ``'1.2 t'`` as a non-negative pint quantity."""
+    hint = "write an amount with its unit, e.g. '1.2 t', '4200 CNY', '28 GJ'"
+    try:
+        q = ureg.Quantity(text)
+    except Exception:
+        raise model.error(f"{text!r} is not a quantity", where, hint) from None
+    if not isinstance(q, ureg.Quantity) or q.magnitude < 0:
+        raise model.error(f"{text!r} is not a non-negative quantity with a unit", where, hint)
+    return q
 
 
 def _is_grid_electricity(db, fid):
@@ -539,7 +1087,7 @@ def _is_grid_electricity(db, fid):
 
 
 def _electricity_contracts(model, profile, db, resolutions):
-    """The model's green-electricity contracts, if the profile is market-based."""
+    """Resolve the model's green-electricity contracts, if the profile is market-based."""
     if profile.electricity != "market" or not model.electricity_contracts:
         return []
     out = []
@@ -548,339 +1096,3 @@ def _electricity_contracts(model, profile, db, resolutions):
         fid = _factor_id(model, keys_, c.factor, db, resolutions)
         out.append({"share": c.share, "factor_id": fid, "instrument": c.instrument, "evidence": c.evidence})
     return out
-
-
-def compile_model(model, factors, profile="iso14067"):
-    """Compile a model against a factor table.
-
-    Parameters
-    ----------
-    model : ProductSystem
-        A validated model (``pcflab.load_model``).
-    factors : FactorDB
-        The factor database (``pcflab.load_factors``). A model names a factor by id
-        (``cn-sd/electricity/grid-co2/2023``) or by key (``electricity/grid-co2``), which
-        is resolved for the model's region and year.
-    profile : str or MethodProfile
-        Accounting choices (``pcflab.methods.PROFILES``): co-product allocation or system
-        expansion, recycled content and end of life, electricity, CBAM boundary.
-
-    Returns
-    -------
-    CompiledModel
-
-    Raises
-    ------
-    ModelError, UnknownFactorError, UnitMismatchError
-        Naming the file, line and key of the problem.
-    """
-    pnames = list(model.parameters)
-    par_index = {n: i for i, n in enumerate(pnames)}
-    ids, units, kinds, p1, p2, p3, p4, keys, nominal, table = [], [], [], [], [], [], [], [], [], []
-    nominal_si = {}
-    derived = _derived_order(model)
-    for name in pnames:
-        par = model.parameters[name]
-        ids.append(f"param:{model.id}/{name}")
-        if par.formula is not None:  # filled in below, once its inputs are known
-            units.append("")
-            kinds.append(kernel.FIXED)
-            for lst in (p1, p2, p3, p4, nominal):
-                lst.append(0.0)
-            continue
-        kind, a, b, c, d, entries = _parameter_distribution(model, name, par)
-        if kind == kernel.DISCRETE:
-            a = float(len(table))  # start of this parameter's entries in the table
-            table.extend(entries)
-        base = ureg.Quantity(par.value, _unit(model, ("parameters", name, "unit"), par.unit)).to_base_units()
-        units.append(f"{base.units:~}" or "1")
-        kinds.append(kind)
-        p1.append(a)
-        p2.append(b)
-        p3.append(c)
-        p4.append(d)
-        nominal.append(base.magnitude)
-        nominal_si[name] = base
-    for name, formula in derived:
-        keys_ = ("parameters", name, "formula")
-        declared = _unit(model, ("parameters", name, "unit"), model.parameters[name].unit)
-        value = _evaluate_nominal(model, keys_, formula, nominal_si)
-        q = value if isinstance(value, ureg.Quantity) else ureg.Quantity(value, ureg.dimensionless)
-        if q.dimensionality != ureg.Quantity(1.0, declared).dimensionality:
-            raise model.error(
-                f"the formula gives {q.to_reduced_units().units:~} but the unit is {declared:~}",
-                ("parameters", name, "unit"),
-                "make 'unit' the unit of the formula's result",
-                cls=UnitMismatchError,
-            )
-        q = q.to_base_units()
-        i = par_index[name]
-        units[i] = f"{q.units:~}" or "1"
-        p1[i] = nominal[i] = float(q.magnitude)
-        nominal_si[name] = q
-
-    processes = list(model.processes)
-    proc_index = {p: i for i, p in enumerate(processes)}
-    ops, consts, prog_start, prog_stop, ex_scale = [], [], [], [], []
-    tech, emis, uses, resolutions, circularity_notes = [], [], [], [], []
-    profile = get_profile(profile)
-    derived_param, derived_start, derived_stop = [], [], []
-    factor_order, row_start, row_stop, row_param, row_gas, row_scale = [], [], [], [], [], []
-    stack_size = 1
-
-    def add_program(keys_, amount, amount_unit, flow_unit, ref_product, multiplier=1.0):
-        try:
-            formula = parse_formula(amount)
-        except ValueError as exc:
-            raise model.error(
-                str(exc), keys_ + ("amount",), "write a number, or a formula of the model's parameters"
-            ) from None
-        for n in formula.names:
-            if n not in par_index:
-                known = f" (known: {', '.join(pnames)})" if pnames else ""
-                raise model.error(
-                    f"unknown parameter {n!r} in amount {formula.text!r}",
-                    keys_ + ("amount",),
-                    "declare it under 'parameters:'" + known,
-                )
-        scale = multiplier * _exchange_scale(model, keys_, formula, amount_unit, flow_unit, ref_product, nominal_si)
-        start, stop = emit(formula)
-        prog_start.append(start)
-        prog_stop.append(stop)
-        ex_scale.append(scale)
-        return len(prog_start) - 1
-
-    def emit(formula):
-        """Append a formula's program to the model's instruction array; its (start, stop)."""
-        nonlocal stack_size
-        start = len(ops)
-        for op, arg in formula.program:
-            if op == kernel.CONST:
-                ops.append((op, len(consts)))
-                consts.append(arg)
-            elif op == kernel.PARAM:
-                ops.append((op, par_index[arg]))
-            else:
-                ops.append((op, 0))
-        stack_size = max(stack_size, formula.depth)
-        return start, len(ops)
-
-    for name, formula in derived:
-        start, stop = emit(formula)
-        derived_param.append(par_index[name])
-        derived_start.append(start)
-        derived_stop.append(stop)
-
-    kg = ureg.kilogram
-
-    def add_factor(fid, per):
-        if fid in factor_order:
-            return factor_order.index(fid)
-        factor_order.append(fid)
-        row_start.append(len(row_param))
-        for gas, value, gsd in factors.gases_of(fid):
-            row_param.append(len(ids))
-            row_gas.append(GASES.index(gas))
-            row_scale.append(1.0)  # database values are kg of gas per unit of activity
-            ids.append(f"factor:{fid}:{gas}")
-            units.append(f"kg/({per:~})")
-            kinds.append(kernel.LOGNORMAL if gsd > 1.0 else kernel.FIXED)
-            p1.append(value)
-            p2.append(gsd)
-            p3.append(0.0)
-            p4.append(0.0)
-            nominal.append(value)
-        row_stop.append(len(row_param))
-        return len(factor_order) - 1
-
-    contracts = _electricity_contracts(model, profile, factors, resolutions)
-    problems = []  # errors of single exchanges are collected, so that all are reported at once
-    for pid, proc in model.processes.items():
-        i = proc_index[pid]
-        share = _allocation_share(model, pid, proc, profile)
-        burden = 0.0 if (profile.cbam_boundary and not proc.within_cbam) else 1.0
-        for k, inp in enumerate(proc.inputs):
-            try:
-                keys_ = ("processes", pid, "inputs", k)
-                supplier = model.processes[inp.process]
-                flow = _unit(
-                    model, ("processes", inp.process, "reference_product", "unit"), supplier.reference_product.unit
-                )
-                e = add_program(keys_, inp.amount, inp.unit, flow, proc.reference_product, share)
-                tech.append((i, proc_index[inp.process], e))
-            except PcfError as exc:
-                problems.append(exc)
-        for k, em in enumerate(proc.emissions):
-            try:
-                keys_ = ("processes", pid, "emissions", k)
-                e = add_program(keys_, em.amount, em.unit, kg, proc.reference_product, share * burden)
-                emis.append((i, GASES.index(em.gas), e))
-            except PcfError as exc:
-                problems.append(exc)
-        for k, fu in enumerate(proc.factors):
-            try:
-                keys_ = ("processes", pid, "factors", k)
-                fid = _factor_id(model, keys_, fu.factor, factors, resolutions)
-                per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
-                split = contracts if (contracts and _is_grid_electricity(factors, fid)) else []
-                amount = fu.amount
-                if split:
-                    covered = " + ".join(f"({c['share']})" for c in split)
-                    amount = f"({fu.amount}) * (1 - ({covered}))"
-                    for c in split:
-                        c_per = parse_unit(str(factors.ds["per"].sel(factor=c["factor_id"]).item()))
-                        e = add_program(
-                            keys_,
-                            f"({fu.amount}) * ({c['share']})",
-                            fu.unit,
-                            c_per,
-                            proc.reference_product,
-                            share * burden,
-                        )
-                        uses.append((i, add_factor(c["factor_id"], c_per), e))
-                e = add_program(keys_, amount, fu.unit, per, proc.reference_product, share * burden)
-                uses.append((i, add_factor(fid, per), e))
-            except PcfError as exc:
-                problems.append(exc)
-        if proc.co_products and _allocation_method(proc, profile) == "system_expansion":
-            for k, co in enumerate(proc.co_products):
-                for m, sub in enumerate(co.substitutes):
-                    try:
-                        keys_ = ("processes", pid, "co_products", k, "substitutes", m)
-                        amount = f"-({sub.amount})"
-                        if sub.process is not None:
-                            if sub.process not in proc_index:
-                                raise model.error(
-                                    f"substitute from unknown process {sub.process!r}",
-                                    keys_ + ("process",),
-                                    f"use one of {', '.join(processes)}",
-                                )
-                            target = model.processes[sub.process]
-                            flow = _unit(
-                                model,
-                                ("processes", sub.process, "reference_product", "unit"),
-                                target.reference_product.unit,
-                            )
-                            e = add_program(keys_, amount, sub.unit, flow, proc.reference_product, 1.0)
-                            tech.append((i, proc_index[sub.process], e))
-                        else:
-                            fid = _factor_id(model, keys_, sub.factor, factors, resolutions)
-                            per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
-                            e = add_program(keys_, amount, sub.unit, per, proc.reference_product, burden)
-                            uses.append((i, add_factor(fid, per), e))
-                    except PcfError as exc:
-                        problems.append(exc)
-    for c_index, block in enumerate(model.circularity):
-        where = ("circularity", c_index)
-        if block.process not in proc_index:
-            raise model.error(
-                f"unknown process {block.process!r}", where + ("process",), f"use one of {', '.join(processes)}"
-            )
-        proc = model.processes[block.process]
-        coefficients = RECYCLING_COEFFICIENTS[profile.recycling]
-        for term, coefficient in coefficients.items():
-            ref_ = getattr(block, term)
-            if ref_ is None:
-                circularity_notes.append(
-                    f"{block.material}: no '{term}' factor given; the {profile.recycling} "
-                    f"term {coefficient} x E({term}) is not counted"
-                )
-                continue
-            keys_ = where + (term,)
-            fid = _factor_id(model, keys_, ref_, factors, resolutions)
-            per = parse_unit(str(factors.ds["per"].sel(factor=fid).item()))
-            text = coefficient
-            for name in ("Qsin_Qp", "Qsout_Qp", "R1", "R2", "R3", "A"):
-                text = re.sub(rf"\b{name}\b", f"({getattr(block, name)})", text)
-            burden = 0.0 if (profile.cbam_boundary and not proc.within_cbam) else 1.0
-            e = add_program(keys_, f"({block.mass}) * ({text})", block.unit, per, proc.reference_product, burden)
-            uses.append((proc_index[block.process], add_factor(fid, per), e))
-
-    if problems:
-        problems.sort(key=lambda p: p.line or 0)
-        raise combine_errors(problems)
-    for ident in ids:
-        keys.append(stream_key(ident))
-    ref = model.processes[model.reference_process].reference_product
-    ref_unit = _unit(model, ("processes", model.reference_process, "reference_product", "unit"), ref.unit)
-    fu_unit = _unit(model, ("functional_unit", "unit"), model.functional_unit.unit)
-    try:
-        demand = ureg.Quantity(model.functional_unit.amount, fu_unit).to(ref_unit).magnitude
-    except Exception:
-        raise model.error(
-            f"the functional unit ({fu_unit:~}) is not convertible to the reference product's unit ({ref_unit:~})",
-            ("functional_unit", "unit"),
-            f"express the functional unit in {ref_unit:~}",
-            cls=UnitMismatchError,
-        ) from None
-
-    def arr(x, dtype, cols=None):
-        a = np.array(x, dtype=dtype)
-        if cols is not None and a.size == 0:
-            a = a.reshape(0, cols)
-        return a
-
-    t = arr(tech, np.int64, 3)
-    em = arr(emis, np.int64, 3)
-    us = arr(uses, np.int64, 3)
-    link_ptr, link_supplier, link_exchange, order, block_ptr, block_of, local_index = _block_structure(
-        len(processes), t
-    )
-    system = kernel.KernelSystem(
-        ops=arr(ops, np.int64, 2),
-        consts=arr(consts, np.float64),
-        derived_param=arr(derived_param, np.int64),
-        derived_start=arr(derived_start, np.int64),
-        derived_stop=arr(derived_stop, np.int64),
-        prog_start=arr(prog_start, np.int64),
-        prog_stop=arr(prog_stop, np.int64),
-        ex_scale=arr(ex_scale, np.float64),
-        link_ptr=link_ptr,
-        link_supplier=link_supplier,
-        link_exchange=link_exchange,
-        order=order,
-        block_ptr=block_ptr,
-        block_of=block_of,
-        local_index=local_index,
-        emis_process=em[:, 0].copy(),
-        emis_gas=em[:, 1].copy(),
-        emis_exchange=em[:, 2].copy(),
-        use_process=us[:, 0].copy(),
-        use_factor=us[:, 1].copy(),
-        use_exchange=us[:, 2].copy(),
-        row_start=arr(row_start, np.int64),
-        row_stop=arr(row_stop, np.int64),
-        row_param=arr(row_param, np.int64),
-        row_gas=arr(row_gas, np.int64),
-        row_scale=arr(row_scale, np.float64),
-        stage_of=arr([STAGES.index(p.stage) for p in model.processes.values()], np.int64),
-        reference_process=int(proc_index[model.reference_process]),
-        demand=float(demand),
-        n_gas=len(GASES),
-        n_stage=len(STAGES),
-        stack_size=int(stack_size),
-    )
-    return CompiledModel(
-        model=model,
-        system=system,
-        parameter_ids=ids,
-        parameter_units=units,
-        nominal=arr(nominal, np.float64),
-        kinds=arr(kinds, np.int64),
-        p1=arr(p1, np.float64),
-        p2=arr(p2, np.float64),
-        p3=arr(p3, np.float64),
-        p4=arr(p4, np.float64),
-        table=arr(table, np.float64),
-        correlation=_correlation(model, par_index, kinds),
-        keys=arr(keys, np.uint64),
-        processes=processes,
-        process_stage=[p.stage for p in model.processes.values()],
-        factor_ids=factor_order,
-        factors_sha256=factors.content_hash,
-        factor_release=factors.version,
-        resolutions=resolutions,
-        factor_table=factors,
-        profile=profile,
-        notes=circularity_notes,
-    )

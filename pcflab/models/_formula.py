@@ -148,67 +148,109 @@ def parse_formula(text):
         raise ValueError(
             f"{text!r} is neither a number nor a formula; units belong in the 'unit' key, and {_ALLOWED}"
         ) from None
-    program, names = [], []
+    writer = _ProgramWriter(text)
+    depth = writer.visit(tree.body)
+    return Formula(text.strip(), tuple(writer.program), tuple(writer.names), depth)
 
-    def binary(op, left, right):
-        da = visit(left)
-        db = visit(right)
-        program.append((op, 0))
+
+class _ProgramWriter:
+    """Writes the postfix program of a formula's syntax tree, node by node.
+
+    Every ``visit`` appends the node's instructions to ``program`` and returns the stack
+    depth they need; ``names`` collects the parameter names in order of first use.
+    """
+
+    def __init__(self, text):
+        self.text = text
+        self.program = []
+        self.names = []
+
+    def visit(self, node):
+        """Append the program of ``node``; the stack depth it needs."""
+        for kind, method in self._VISITORS:
+            if isinstance(node, kind):
+                depth = method(self, node)
+                if depth is not None:
+                    return depth
+        raise ValueError(f"{ast.unparse(node)!r} in {self.text!r} is not allowed: {_ALLOWED}")
+
+    def _emit(self, op):
+        self.program.append((op, 0))
+
+    def _binary(self, op, left, right):
+        da = self.visit(left)
+        db = self.visit(right)
+        self._emit(op)
         return max(da, db + 1)
 
-    def visit(node):
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            program.append((CONST, float(node.value)))
-            return 1
-        if isinstance(node, ast.Name):
-            if node.id in _FUNCS or node.id in ("and", "or", "not"):
-                raise ValueError(f"{node.id!r} is a function, not a parameter")
-            program.append((PARAM, node.id))
-            if node.id not in names:
-                names.append(node.id)
-            return 1
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
-            d = visit(node.operand)
-            if isinstance(node.op, ast.USub):
-                program.append((NEG, 0))
-            elif isinstance(node.op, ast.Not):
-                program.append((NOT, 0))
-            return d
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            return binary(_BINOPS[type(node.op)], node.left, node.right)
-        if isinstance(node, ast.Compare):
-            if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
-                raise ValueError(
-                    f"{ast.unparse(node)!r} in {text!r}: write one comparison at a time "
-                    "(a < b and b < c), with < <= > >= == !="
-                )
-            return binary(_COMPARE[type(node.ops[0])], node.left, node.comparators[0])
-        if isinstance(node, ast.BoolOp):
-            op = AND if isinstance(node.op, ast.And) else OR
-            depth = visit(node.values[0])
-            for v in node.values[1:]:
-                depth = max(depth, visit(v) + 1)
-                program.append((op, 0))
-            return depth
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in _FUNCS
-            and not node.keywords
-            and len(node.args) >= 2
-        ):
-            depth = visit(node.args[0])
-            for arg in node.args[1:]:
-                depth = max(depth, visit(arg) + 1)
-                program.append((_FUNCS[node.func.id], 0))
-            return depth
-        if isinstance(node, ast.IfExp):
-            d1 = visit(node.body)
-            d2 = visit(node.orelse)
-            d3 = visit(node.test)
-            program.append((IFELSE, 0))
-            return max(d1, d2 + 1, d3 + 2)
-        raise ValueError(f"{ast.unparse(node)!r} in {text!r} is not allowed: {_ALLOWED}")
+    def _fold(self, op, operands):
+        """Append ``a op b op c ...``, folded from the left (and/or, min, max)."""
+        depth = self.visit(operands[0])
+        for operand in operands[1:]:
+            depth = max(depth, self.visit(operand) + 1)
+            self._emit(op)
+        return depth
 
-    depth = visit(tree.body)
-    return Formula(text.strip(), tuple(program), tuple(names), depth)
+    def _constant(self, node):
+        if isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            self.program.append((CONST, float(node.value)))
+            return 1
+        return None
+
+    def _name(self, node):
+        if node.id in _FUNCS or node.id in ("and", "or", "not"):
+            raise ValueError(f"{node.id!r} is a function, not a parameter")
+        self.program.append((PARAM, node.id))
+        if node.id not in self.names:
+            self.names.append(node.id)
+        return 1
+
+    def _unary(self, node):
+        if not isinstance(node.op, (ast.USub, ast.UAdd, ast.Not)):
+            return None
+        d = self.visit(node.operand)
+        if isinstance(node.op, ast.USub):
+            self._emit(NEG)
+        elif isinstance(node.op, ast.Not):
+            self._emit(NOT)
+        return d
+
+    def _binop(self, node):
+        if type(node.op) not in _BINOPS:
+            return None
+        return self._binary(_BINOPS[type(node.op)], node.left, node.right)
+
+    def _compare(self, node):
+        if len(node.ops) != 1 or type(node.ops[0]) not in _COMPARE:
+            raise ValueError(
+                f"{ast.unparse(node)!r} in {self.text!r}: write one comparison at a time "
+                "(a < b and b < c), with < <= > >= == !="
+            )
+        return self._binary(_COMPARE[type(node.ops[0])], node.left, node.comparators[0])
+
+    def _boolop(self, node):
+        return self._fold(AND if isinstance(node.op, ast.And) else OR, node.values)
+
+    def _call(self, node):
+        if isinstance(node.func, ast.Name) and node.func.id in _FUNCS and not node.keywords and len(node.args) >= 2:
+            return self._fold(_FUNCS[node.func.id], node.args)
+        return None
+
+    def _ifexp(self, node):
+        d1 = self.visit(node.body)
+        d2 = self.visit(node.orelse)
+        d3 = self.visit(node.test)
+        self._emit(IFELSE)
+        return max(d1, d2 + 1, d3 + 2)
+
+    #: (node type, method): a method returns None for a node of its type it does not accept
+    _VISITORS = (
+        (ast.Constant, _constant),
+        (ast.Name, _name),
+        (ast.UnaryOp, _unary),
+        (ast.BinOp, _binop),
+        (ast.Compare, _compare),
+        (ast.BoolOp, _boolop),
+        (ast.Call, _call),
+        (ast.IfExp, _ifexp),
+    )

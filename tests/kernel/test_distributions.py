@@ -6,7 +6,16 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from pcflab.kernel import FIXED, LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, inverse_cdf, sample_parameters
+from pcflab.kernel import (
+    FIXED,
+    LOGNORMAL,
+    NORMAL,
+    TRIANGULAR,
+    UNIFORM,
+    KernelParameters,
+    inverse_cdf,
+    sample_parameters,
+)
 
 _U = np.concatenate(
     [[1e-12, 1e-6, 0.001, 0.02425, 0.1, 0.25, 0.5, 0.75, 0.9, 0.97575, 0.999, 1 - 1e-9], np.linspace(0.01, 0.99, 37)]
@@ -55,16 +64,14 @@ def test_inverse_cdf_unknown_kind_is_nan():
 
 
 def _draw(kind, p1, p2, p3, n, key=0x1234ABCD, seed=2025):
-    col = sample_parameters(
-        seed,
-        0,
-        n,
+    parameters = KernelParameters.from_arrays(
         np.array([kind], dtype=np.int64),
         np.array([p1]),
         np.array([p2]),
         np.array([p3]),
         np.array([key], dtype=np.uint64),
     )
+    col = sample_parameters(parameters, seed, 0, n)
     assert col.shape == (n, 1)
     return col[:, 0]
 
@@ -102,16 +109,14 @@ def test_sampled_product_of_lognormals_worked_case():
     Exact: median 420.0000, mean 458.1487, sd 199.6554.
     """
     n = 200_000
-    x = sample_parameters(
-        77,
-        0,
-        n,
+    parameters = KernelParameters.from_arrays(
         np.array([LOGNORMAL] * 3, dtype=np.int64),
         np.array([1000.0, 0.40, 1.05]),
         np.array([1.10, 1.50, 1.02]),
         np.zeros(3),
         np.array([11, 22, 33], dtype=np.uint64),
     )
+    x = sample_parameters(parameters, 77, 0, n)
     y = x.prod(axis=1)
     se = 199.6554 / math.sqrt(n)
     assert abs(y.mean() - 458.1487) < 4 * se

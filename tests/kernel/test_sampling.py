@@ -1,4 +1,4 @@
-"""Tests for the parameter sampler in kernel/_system.py (``sample_parameters``).
+"""Tests for the parameter sampler in kernel/_sampling.py (``sample_parameters``).
 
 Its draws must be a pure function of (seed, global sample index, stream key): independent
 of chunking, of the thread count and of the column at which a quantity sits (STYLE.md
@@ -9,7 +9,20 @@ import numba
 import numpy as np
 import pytest
 
-from pcflab.kernel import FIXED, LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, inverse_cdf, sample_parameters, uniform01
+from pcflab.kernel import (
+    DISCRETE,
+    FIXED,
+    LOGNORMAL,
+    NORMAL,
+    TRIANGULAR,
+    TRUNCNORMAL,
+    UNIFORM,
+    KernelParameters,
+    inverse_cdf,
+    sample_parameters,
+    spearman_to_pearson,
+    uniform01,
+)
 
 _KINDS = np.array([LOGNORMAL, NORMAL, FIXED, UNIFORM, TRIANGULAR, LOGNORMAL], dtype=np.int64)
 _P1 = np.array([0.40, 10.0, 3.0, 1.0, 2.0, 1000.0])
@@ -20,7 +33,7 @@ _SEED = 123456789
 
 
 def _sample(first, n, kinds=_KINDS, p1=_P1, p2=_P2, p3=_P3, keys=_KEYS, seed=_SEED):
-    return sample_parameters(seed, first, n, kinds, p1, p2, p3, keys)
+    return sample_parameters(KernelParameters.from_arrays(kinds, p1, p2, p3, keys), seed, first, n)
 
 
 @pytest.fixture
@@ -97,3 +110,116 @@ def test_different_keys_seeds_give_different_draws():
     assert np.array_equal(a[:, 1:], c[:, 1:])
     # two quantities with the same distribution but different keys are not the same stream
     assert abs(np.corrcoef(a[:, 0], a[:, 5])[0, 1]) < 4 / np.sqrt(1000)
+
+
+# --- The bundled call and the deprecated loose one ---
+
+_TABLE = np.array([1.0, 2.0, 5.0, 0.2, 0.7, 1.0])  # discrete values 1, 2, 5 with cumulative 0.2, 0.7, 1
+_KINDS_ALL = np.array([LOGNORMAL, NORMAL, FIXED, TRUNCNORMAL, DISCRETE, UNIFORM], dtype=np.int64)
+_P1_ALL = np.array([0.40, 10.0, 3.0, 5.0, 0.0, 1.0])
+_P2_ALL = np.array([1.50, 2.0, 0.0, 1.0, 3.0, 2.0])
+_P3_ALL = np.array([0.0, 0.0, 0.0, 4.0, 0.0, 0.0])
+_P4_ALL = np.array([0.0, 0.0, 0.0, 6.5, 0.0, 0.0])
+
+
+def _correlation(rho=0.6):
+    """Quantities 0 and 1 rank-correlated: (columns, Cholesky factor of the normal-score matrix)."""
+    r = float(spearman_to_pearson(rho))
+    return np.array([0, 1], dtype=np.int64), np.linalg.cholesky(np.array([[1.0, r], [r, 1.0]]))
+
+
+@pytest.mark.parametrize("correlated", [False, True], ids=["independent", "correlated"])
+@pytest.mark.parametrize("sampler", ["random", "lhs", "sobol"])
+def test_bundled_and_loose_calls_give_the_same_draws_and_the_loose_one_warns(sampler, correlated):
+    correlation = _correlation() if correlated else None
+    parameters = KernelParameters.from_arrays(
+        _KINDS_ALL, _P1_ALL, _P2_ALL, _P3_ALL, _KEYS, p4=_P4_ALL, table=_TABLE, correlation=correlation
+    )
+    bundled = sample_parameters(parameters, _SEED, 100, 300, sampler=sampler, n_total=1000)
+    with pytest.warns(DeprecationWarning, match=r"sample_parameters\(seed, first_sample.*KernelParameters"):
+        loose = sample_parameters(
+            _SEED,
+            100,
+            300,
+            _KINDS_ALL,
+            _P1_ALL,
+            _P2_ALL,
+            _P3_ALL,
+            _KEYS,
+            p4=_P4_ALL,
+            table=_TABLE,
+            sampler=sampler,
+            n_total=1000,
+            correlation=correlation,
+        )
+    assert bundled.shape == (300, 6)
+    assert np.array_equal(bundled, loose)
+    assert set(np.unique(bundled[:, 4])) <= {1.0, 2.0, 5.0}
+    assert np.all((bundled[:, 3] >= 4.0) & (bundled[:, 3] <= 6.5))
+
+
+def test_loose_call_by_keywords_warns_and_gives_the_same_draws():
+    bundled = sample_parameters(KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS), _SEED, 0, 50)
+    with pytest.warns(DeprecationWarning):
+        loose = sample_parameters(
+            seed=_SEED, first_sample=0, n_samples=50, kinds=_KINDS, p1=_P1, p2=_P2, p3=_P3, keys=_KEYS
+        )
+    assert np.array_equal(bundled, loose)
+
+
+def test_bundled_call_does_not_warn(recwarn):
+    sample_parameters(KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS), _SEED, 0, 10)
+    sample_parameters(
+        parameters=KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS), seed=1, first_sample=0, n_samples=4
+    )
+    assert not [w for w in recwarn if issubclass(w.category, DeprecationWarning)]
+
+
+def test_no_correlation_is_empty_arrays_and_the_bundle_pickles():
+    import pickle
+
+    plain = KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS)
+    assert plain.correlation is None
+    assert plain.correlation_columns.shape == (0,) and plain.correlation_columns.dtype == np.int64
+    assert plain.correlation_cholesky.shape == (0, 0) and plain.correlation_cholesky.dtype == np.float64
+    assert np.array_equal(plain.p4, np.zeros(6)) and plain.table.shape == (0,)
+    assert plain.keys.dtype == np.uint64 and plain.kinds.dtype == np.int64
+    columns, chol = _correlation()
+    correlated = KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS, correlation=(columns, chol))
+    assert np.array_equal(correlated.correlation[0], columns) and np.array_equal(correlated.correlation[1], chol)
+    back = pickle.loads(pickle.dumps(correlated))  # noqa: S301 - our own bytes
+    assert type(back) is KernelParameters
+    assert all(np.array_equal(a, b) for a, b in zip(back, correlated, strict=True))
+
+
+def test_the_bundle_goes_into_a_numba_function_as_it_is():
+    @numba.njit
+    def summary(p):
+        return p.p1.sum() + p.p2.sum(), p.kinds.shape[0], p.correlation_columns.shape[0], p.correlation_cholesky.shape
+
+    plain = KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS)
+    assert summary(plain) == (_P1.sum() + _P2.sum(), 6, 0, (0, 0))
+    correlated = KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS, correlation=_correlation())
+    assert summary(correlated)[2:] == (2, (2, 2))
+
+
+def test_correlated_draws_are_the_gaussian_copula_computed_with_scipy():
+    """Uniforms from uniform01, normal scores z, L z through Phi and each quantity's inverse CDF,
+    recomputed with scipy.special for the two correlated lognormals (quantities 0 and 5)."""
+    from scipy.special import ndtr, ndtri
+
+    r = float(spearman_to_pearson(0.8))
+    chol = np.linalg.cholesky(np.array([[1.0, r], [r, 1.0]]))
+    columns = np.array([0, 5], dtype=np.int64)
+    parameters = KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS, correlation=(columns, chol))
+    first, n = 40, 200
+    got = sample_parameters(parameters, _SEED, first, n)
+    independent = sample_parameters(KernelParameters.from_arrays(_KINDS, _P1, _P2, _P3, _KEYS), _SEED, first, n)
+    others = [1, 2, 3, 4]
+    assert np.array_equal(got[:, others], independent[:, others])  # marginals elsewhere untouched
+    u = np.array([[uniform01(np.uint64(_SEED), np.uint64(first + j), _KEYS[p]) for p in columns] for j in range(n)])
+    z = ndtri(u) @ chol.T
+    expected = _P1[columns] * np.exp(np.log(_P2[columns]) * ndtri(ndtr(z)))
+    np.testing.assert_allclose(got[:, columns], expected, rtol=1e-9)
+    rank = np.corrcoef(np.argsort(np.argsort(got[:, 0])), np.argsort(np.argsort(got[:, 5])))[0, 1]
+    assert rank == pytest.approx(0.8, abs=0.1)

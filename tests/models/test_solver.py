@@ -101,13 +101,3 @@ def test_random_system_with_loops_matches_spsolve(model_file, factors, seed):
     np.testing.assert_allclose(got, expected[order], rtol=1e-9)
     det = pcflab.footprint(cm)
     assert float(det["mass"].sum()) == pytest.approx(float(co2 @ expected), rel=1e-9)
-
-
-def test_block_order_puts_consumers_before_suppliers(model_file, factors):
-    text, _, _ = random_system_yaml(30, 7)
-    s = pcflab.compile_model(pcflab.load_model(model_file(text)), factors).system
-    block_rank = {int(p): b for b in range(len(s.block_ptr) - 1) for p in s.order[s.block_ptr[b] : s.block_ptr[b + 1]]}
-    for c in range(len(s.link_ptr) - 1):
-        for k in range(s.link_ptr[c], s.link_ptr[c + 1]):
-            q = int(s.link_supplier[k])
-            assert block_rank[c] <= block_rank[q]
