@@ -3,7 +3,10 @@
 Every analysis takes a model (file, shipped name, ``ProductSystem`` or ``CompiledModel``)
 and prepares it under a method profile (``prepare``: compile and apply the cut-off);
 results are labelled ``xarray`` datasets or small result objects, with the provenance of
-the model, factor release, profile, seed and versions in their ``attrs``.
+the model, factor release, profile, seed and versions in their ``attrs``. Every analysis
+takes the same names in the same order: ``model``, its subject, ``factors``, ``profile``,
+``gwp_set``, ``n_samples`` and ``seed`` where it samples, ``result`` (a ``simulate``
+result to reuse) where it uses samples, then its options (``_vocabulary``).
 """
 
 from ._contributions import CONTRIBUTION_GROUPS, contributions, tornado, variance_shares

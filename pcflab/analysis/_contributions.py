@@ -26,9 +26,11 @@ import xarray as xr
 from pcflab import kernel
 from pcflab.core import PcfError, ureg
 
-from ._prepare import _raise_status, _weights, exchange_contributions, prepare
+from ._prepare import _exchange_contributions, _raise_status, _weights, prepare
 from ._provenance import _provenance
 from ._sensitivity import quantity_table
+from ._simulate import simulate
+from ._vocabulary import SINCE, checked_result, old_calls
 
 __all__ = ["CONTRIBUTION_GROUPS", "contributions", "tornado", "variance_shares"]
 
@@ -44,7 +46,8 @@ def _sort_by_magnitude(frame, column):
     return frame.loc[order]
 
 
-def contributions(model, by="process", factors=None, profile=None, gwp_set=None):
+@old_calls(positions=("profile", "gwp_set"))
+def contributions(model, by="process", factors=None, *, profile=None, gwp_set=None):
     """Deterministic GWP100 contributions to a footprint, by process, stage, gas or factor.
 
     Parameters
@@ -83,12 +86,17 @@ def contributions(model, by="process", factors=None, profile=None, gwp_set=None)
     do, scaled to the functional unit. Exchanges excluded by the profile's cut-off
     contribute zero (``attrs["cutoff_excluded"]``). ``gwp100.sum()`` equals
     ``pcflab.footprint(model)["gwp100"].sum()``.
+
+    The contributions are deterministic (at the parameters' values), so there is no
+    ``result`` argument: a Monte Carlo result holds totals by stage and gas, not by
+    exchange. For the uncertainty of each quantity see ``variance_shares`` and
+    ``sensitivity``, which take one.
     """
     if by not in CONTRIBUTION_GROUPS:
         raise ValueError(f"unknown grouping by={by!r}: use one of {', '.join(CONTRIBUTION_GROUPS)}")
-    cm = prepare(model, factors, profile)
+    cm = prepare(model, factors, profile=profile)
     gwp_set = gwp_set or cm.profile.gwp_set
-    rows = exchange_contributions(cm, gwp_set)
+    rows = _exchange_contributions(cm, gwp_set)
     stage_of = dict(zip(cm.processes, cm.process_stage, strict=True))
     rows["stage"] = rows["process"].map(stage_of)
     if by == "exchange":
@@ -161,54 +169,66 @@ def _names(table):
     return names
 
 
-def _model_of_result(result, model, factors, profile):
-    """The compiled model a Monte Carlo result was simulated from."""
+def _result_first(args, kwargs):
+    """Rewrite pcflab 0.1's ``variance_shares(result, ..., model=...)``: the result came first.
+
+    Returns the call in the new form, ``variance_shares(model, ..., result=result)``, and
+    the deprecation message (None for a call in the new form). Without ``model`` the
+    result's ``model_id`` must name a shipped model, compiled under the result's profile.
+    """
+    if not args or not isinstance(args[0], xr.Dataset):
+        return args, kwargs, None
+    kwargs = dict(kwargs)
+    for name, value in zip(("n_samples", "seed", "factors", "profile", "model"), args[1:], strict=False):
+        if name in kwargs:
+            raise TypeError(f"variance_shares() got multiple values for argument {name!r}")
+        kwargs[name] = value
+    result, model = args[0], kwargs.pop("model", None)
+    kwargs["result"] = result
     from pcflab.methods import PROFILES
 
-    if profile is None and result.attrs.get("method_profile") in PROFILES:
-        profile = result.attrs["method_profile"]
-    hint = "pass the model the result was simulated from: variance_shares(result, model=<model>)"
+    if kwargs.get("profile") is None and result.attrs.get("method_profile") in PROFILES:
+        kwargs["profile"] = result.attrs["method_profile"]
+    hint = "pass the model the result was simulated from: variance_shares(model=<model>, result=result)"
     if model is None:
         model = result.attrs.get("model_id")
         if not model:
             raise PcfError("the result does not say which model it was simulated from", hint=hint)
         try:
-            cm = prepare(model, factors, profile)
+            model = prepare(model, kwargs.get("factors"), profile=kwargs.get("profile"))
         except PcfError:
             raise PcfError(
                 f"the result's model {model!r} is not a shipped model and was not given", hint=hint
             ) from None
-    else:
-        cm = prepare(model, factors, profile)
-    if result.attrs.get("model_sha256", cm.model.sha256) != cm.model.sha256:
-        raise PcfError(f"the result was not simulated from model file {cm.model.path}", hint=hint)
-    if [str(q) for q in result["quantity"].values] != list(cm.parameter_ids):
-        raise PcfError(
-            "the result's sampled quantities are not those of the model as compiled here",
-            hint="pass the model, factors and profile the result was simulated with",
-        )
-    return cm
+    message = (
+        f"variance_shares(result, model=...) is deprecated since pcflab {SINCE}: use "
+        "variance_shares(model, result=result)"
+    )
+    return (model,), kwargs, message
 
 
-def variance_shares(model_or_result, n=10_000, seed=42, factors=None, profile=None, model=None):
+@old_calls(positions=("n_samples", "seed", "factors", "profile"), legacy=_result_first, n="n_samples")
+def variance_shares(model, *, factors=None, profile=None, gwp_set=None, n_samples=10_000, seed=42, result=None):
     """Share of the variance of the total per uncertain quantity, by squared rank correlation.
 
     Parameters
     ----------
-    model_or_result : str, Path, ProductSystem, CompiledModel or xarray.Dataset
-        A model (simulated here with ``n`` samples and ``seed``), or a Monte Carlo result
-        of ``pcflab.simulate(..., record="all")`` (it must hold ``theta``).
-    n : int
-        Monte Carlo samples when a model is given.
-    seed : int
-        Seed when a model is given.
+    model : str, Path, ProductSystem or CompiledModel
+        The product system.
     factors : str, Path or FactorDB, optional
         Factor database (the shipped one by default).
     profile : str or MethodProfile, optional
-        Method profile (``iso14067`` by default, or the result's).
-    model : str, Path, ProductSystem or CompiledModel, optional
-        With a result: the model it was simulated from (by default the shipped model named
-        by the result's ``model_id``, checked against its ``model_sha256``).
+        Method profile (``iso14067`` by default).
+    gwp_set : {"AR4", "AR5", "AR6"}, optional
+        GWP100 values (the profile's by default, or the result's).
+    n_samples : int
+        Monte Carlo samples simulated here (ignored with ``result``: the result's).
+    seed : int
+        Seed of the Monte Carlo run here (ignored with ``result``: the result's).
+    result : xarray.Dataset, optional
+        A result of ``pcflab.simulate(model, ..., record="all")`` of this model (it must
+        hold ``theta``); no new run then. ``variance_shares(result, model=model)``, the
+        pcflab 0.1 form, works for one release with a ``DeprecationWarning``.
 
     Returns
     -------
@@ -218,13 +238,14 @@ def variance_shares(model_or_result, n=10_000, seed=42, factors=None, profile=No
         (``rho2`` over the sum of ``rho2`` [0-1]), ``id``, ``kind``, ``process``,
         ``stage`` and ``source`` (``quantity_table``). ``attrs``: ``rho2_sum`` (the
         unnormalised sum: the part of the variance of the ranks the quantities explain
-        additively, ideally close to 1), ``n_samples``, ``seed``, ``notes`` and the model.
+        additively, ideally close to 1), ``n_samples``, ``seed``, ``gwp_set``, ``notes``
+        and the model.
 
     Raises
     ------
     PcfError
-        The result has no ``theta``; the model has no uncertain quantity; the result
-        does not belong to the model.
+        The result has no ``theta``, or was simulated from another model, factor table,
+        profile or GWP set; the model has no uncertain quantity.
 
     Notes
     -----
@@ -236,26 +257,17 @@ def variance_shares(model_or_result, n=10_000, seed=42, factors=None, profile=No
     constant sampled column gets rho = 0. For variance-based indices use
     ``pcflab.sensitivity(method="sobol")``.
     """
-    if isinstance(model_or_result, xr.Dataset):
-        result = model_or_result
-        if "theta" not in result:
-            raise PcfError(
-                "the Monte Carlo result has no sampled inputs (theta)",
-                hint="run pcflab.simulate(model, ..., record='all'), or pass the model itself",
-            )
-        cm = _model_of_result(result, model, factors, profile)
-    else:
-        result = None
-        cm = prepare(model_or_result, factors, profile)
+    cm = prepare(model, factors, profile=profile)
+    if result is not None:
+        gwp_set = checked_result(cm, result, gwp_set, theta=True)
+    gwp_set = gwp_set or cm.profile.gwp_set
     table = quantity_table(cm)
     if table.empty:
         raise PcfError(
             "the model has no uncertain quantity to analyse", hint="give parameters or factors an uncertainty"
         )
     if result is None:
-        from ._simulate import simulate
-
-        result = simulate(cm, n, seed, keep="totals", record="all")
+        result = simulate(cm, n_samples, seed, gwp_set=gwp_set, keep="totals", record="all")
     x = np.asarray(result["theta"].values)[:, table.index.to_numpy()]
     y = np.asarray(result["total"].values)
     rho = _spearman(x, y)
@@ -278,6 +290,7 @@ def variance_shares(model_or_result, n=10_000, seed=42, factors=None, profile=No
         n_samples=int(y.size),
         seed=result.attrs.get("seed", seed),
         sampler=result.attrs.get("sampler", ""),
+        gwp_set=gwp_set,
         notes=notes,
         model_id=cm.model.id,
         model_sha256=cm.model.sha256,
@@ -307,7 +320,8 @@ def _declared_units(cm, cols, values):
     return shown, units
 
 
-def tornado(model, low=0.05, high=0.95, factors=None, profile=None, gwp_set=None):
+@old_calls(positions=("profile", "gwp_set"))
+def tornado(model, low=0.05, high=0.95, factors=None, *, profile=None, gwp_set=None):
     """One-at-a-time swings of the footprint between two quantiles of each uncertain quantity.
 
     Parameters
@@ -350,7 +364,8 @@ def tornado(model, low=0.05, high=0.95, factors=None, profile=None, gwp_set=None
     or stated values, not their means. Derived (formula) parameters are not inputs: they
     are recomputed from the quantities they use. Declared correlations are ignored (one
     at a time), and so are interactions: the swings do not add up to the spread of the
-    Monte Carlo total.
+    Monte Carlo total. One at a time, the tornado draws no samples: it takes no Monte
+    Carlo ``result``.
     """
     import pandas as pd
 
@@ -362,7 +377,7 @@ def tornado(model, low=0.05, high=0.95, factors=None, profile=None, gwp_set=None
             f"the quantiles must satisfy 0 < low < high < 1, got low={low}, high={high}; "
             "use e.g. low=0.05, high=0.95 (5th and 95th percentiles)"
         )
-    cm = prepare(model, factors, profile)
+    cm = prepare(model, factors, profile=profile)
     gwp_set = gwp_set or cm.profile.gwp_set
     table = quantity_table(cm)
     if table.empty:

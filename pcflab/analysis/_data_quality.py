@@ -50,7 +50,8 @@ from pcflab import kernel
 from pcflab.core import PcfError
 from pcflab.factors import TRACEABILITY
 
-from ._prepare import exchange_contributions, prepare
+from ._prepare import _exchange_contributions, prepare
+from ._vocabulary import old_calls
 
 __all__ = ["DataQuality", "data_quality", "data_quality_attrs", "exchange_parameters", "product_dqr"]
 
@@ -81,17 +82,23 @@ def _dqr_of(cm, contrib):
     return value, dqr_level(value), float(np.abs(weights).sum() / total)
 
 
-def product_dqr(cm, gwp_set=None):
-    """Contribution-weighted PEF DQR of a compiled model's factors.
+@old_calls(positions=("gwp_set",), cm="model")
+def product_dqr(model, *, factors=None, profile=None, gwp_set=None):
+    """Contribution-weighted PEF DQR of a model's factors.
 
     Each factor-linked activity weighs by the absolute value of its GWP100 contribution
     (``pcflab.methods.aggregate_dqr``); factors without a DQR in the factor table and
     direct emissions are left out, and the share of the footprint they carry is reported.
+    Deterministic (contributions at the parameters' values): takes no Monte Carlo result.
 
     Parameters
     ----------
-    cm : CompiledModel
-        The compiled model.
+    model : str, Path, ProductSystem or CompiledModel
+        The product system (pcflab 0.1 called it ``cm`` and took a compiled model only).
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
+    profile : str or MethodProfile, optional
+        Method profile (``iso14067`` by default, or the compiled model's own).
     gwp_set : {"AR4", "AR5", "AR6"}, optional
         GWP100 values of the weights (the profile's by default).
 
@@ -101,11 +108,12 @@ def product_dqr(cm, gwp_set=None):
         (DQR [1-5] or None, level or None, coverage [share of the absolute contributions
         rated, 0-1]).
     """
-    return _dqr_of(cm, exchange_contributions(cm, gwp_set))
+    cm = prepare(model, factors, profile=profile)
+    return _dqr_of(cm, _exchange_contributions(cm, gwp_set))
 
 
 def exchange_parameters(cm):
-    """The model parameters each exchange's amount uses, derived ones resolved to their inputs.
+    """List the model parameters each exchange's amount uses, derived ones resolved to their inputs.
 
     Parameters
     ----------
@@ -142,7 +150,7 @@ def exchange_parameters(cm):
 
 
 def _classify(pars):
-    """(data type, traceability) of an exchange from its parameters (see the module's definitions)."""
+    """Classify an exchange (data type, traceability) by its parameters (see the module's definitions)."""
     if not pars:
         return "undeclared", "undeclared"
     types = [p.data_type for p in pars]
@@ -190,7 +198,7 @@ class DataQuality:
         return pd.DataFrame(self.exchanges)
 
     def summary(self):
-        """The scalars every result carries in its ``attrs`` (netCDF-safe).
+        """Give the scalars every result carries in its ``attrs`` (netCDF-safe).
 
         Returns
         -------
@@ -245,9 +253,9 @@ def _factor_info(ds, fid, gases, weights):
 
 
 def _assess(cm, gwp_set=None):
-    """The ``DataQuality`` of a compiled model (see ``data_quality``)."""
+    """Assess a compiled model's ``DataQuality`` (see ``data_quality``)."""
     gwp_set = gwp_set or cm.profile.gwp_set
-    contrib = exchange_contributions(cm, gwp_set)
+    contrib = _exchange_contributions(cm, gwp_set)
     dqr, level, coverage = _dqr_of(cm, contrib)
     contrib = contrib.assign(weight=contrib["gwp100"].abs())
     total = float(contrib["weight"].sum())
@@ -336,8 +344,9 @@ def _notes(cm, rows, dqr, coverage, primary, traceable):
     return notes
 
 
-def data_quality(model, factors=None, profile=None, gwp_set=None):
-    """Data quality of a product's footprint: DQR, primary and traceable shares, cut-off.
+@old_calls(positions=("profile", "gwp_set"))
+def data_quality(model, factors=None, *, profile=None, gwp_set=None):
+    """Assess the data quality of a footprint: DQR, primary and traceable shares, cut-off.
 
     Parameters
     ----------
@@ -373,12 +382,13 @@ def data_quality(model, factors=None, profile=None, gwp_set=None):
     written in a formula are exact constants; a plain-number amount and undeclared
     parameters count as secondary and untraceable. Shipped models cite literature and
     declare nothing, so their primary and traceable shares are 0, and the notes say so.
+    Deterministic (contributions at the parameters' values): takes no Monte Carlo result.
     """
-    return _assess(prepare(model, factors, profile), gwp_set)
+    return _assess(prepare(model, factors, profile=profile), gwp_set)
 
 
 def data_quality_attrs(cm, gwp_set=None):
-    """The data-quality scalars for a result's ``attrs`` (``DataQuality.summary``).
+    """Give the data-quality scalars for a result's ``attrs`` (``DataQuality.summary``).
 
     Never raises for a model whose nominal point cannot be solved: the figures are then NaN
     and ``data_quality_notes`` says why (the result's own evaluation reports the error).

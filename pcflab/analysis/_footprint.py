@@ -10,11 +10,13 @@ from pcflab.models import CompiledModel, ProductSystem, load_model
 
 from ._prepare import _raise_status, _weights, prepare
 from ._provenance import _provenance
+from ._vocabulary import old_calls
 
 __all__ = ["compare_methods", "footprint", "report_categories"]
 
 
-def footprint(model, factors=None, gwp_set=None, profile=None):
+@old_calls(positions=("gwp_set", "profile"))
+def footprint(model, factors=None, *, profile=None, gwp_set=None):
     """Deterministic carbon footprint of one functional unit.
 
     Parameters
@@ -23,10 +25,10 @@ def footprint(model, factors=None, gwp_set=None, profile=None):
         The product system.
     factors : str, Path or FactorDB, optional
         Factor database (the shipped one by default).
-    gwp_set : {"AR4", "AR5", "AR6"}, optional
-        GWP100 values used to characterise the gases (the profile's by default).
     profile : str or MethodProfile, optional
         Method profile (``iso14067`` by default); see ``pcflab.methods.PROFILES``.
+    gwp_set : {"AR4", "AR5", "AR6"}, optional
+        GWP100 values used to characterise the gases (the profile's by default).
 
     Returns
     -------
@@ -34,8 +36,14 @@ def footprint(model, factors=None, gwp_set=None, profile=None):
         ``mass`` (process, gas) [kg of gas per functional unit] and ``gwp100``
         (process, gas) [kg CO2e per functional unit], with coordinate ``stage`` on
         ``process``; provenance in ``attrs``. ``result.gwp100.sum()`` is the footprint.
+
+    Notes
+    -----
+    Deterministic: evaluated at the parameters' values, so it takes no Monte Carlo
+    ``result``. pcflab 0.1 took ``gwp_set`` before ``profile`` by position; such calls
+    still work for one release, with a ``DeprecationWarning``.
     """
-    cm = prepare(model, factors, profile)
+    cm = prepare(model, factors, profile=profile)
     gwp_set = gwp_set or cm.profile.gwp_set
     mass, status = kernel.evaluate_by_process(cm.system, cm.nominal)
     if status != kernel.STATUS_OK:
@@ -73,7 +81,7 @@ BIOGENIC_GASES = ("co2_biogenic", "ch4_non_fossil")
 
 
 def report_categories(result):
-    """The footprint split as ISO 14067 asks it to be documented.
+    """Split a footprint as ISO 14067 asks it to be documented.
 
     Parameters
     ----------
@@ -110,17 +118,19 @@ def report_categories(result):
     }
 
 
-def compare_methods(model, factors=None, profiles="all"):
-    """The same inventory under several method profiles: one table.
+@old_calls(positions=("profiles",))
+def compare_methods(model, factors=None, *, profiles="all"):
+    """Compare the same inventory under several method profiles, in one table.
 
     Parameters
     ----------
-    model : str, Path or ProductSystem
+    model : str, Path, ProductSystem or CompiledModel
         The product system.
     factors : str, Path or FactorDB, optional
         Factor database (the shipped one by default).
     profiles : "all" or sequence of str / MethodProfile
-        Profiles to compare.
+        Profiles to compare; each brings its own GWP set (so there is no ``profile`` or
+        ``gwp_set`` argument).
 
     Returns
     -------

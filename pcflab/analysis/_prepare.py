@@ -14,6 +14,8 @@ from pcflab.factors import FactorDB, load_factors
 from pcflab.methods import GASES, get_profile, gwp100_vector
 from pcflab.models import CompiledModel, ProductSystem, compile_model, load_model
 
+from ._vocabulary import old_calls
+
 __all__ = ["exchange_contributions", "prepare"]
 
 
@@ -47,14 +49,20 @@ def prepare(model, factors=None, profile=None):
     return _apply_cutoff(compile_model(model, factors, profile or "iso14067"))
 
 
-def exchange_contributions(cm, gwp_set=None):
+@old_calls(positions=("gwp_set",), cm="model")
+def exchange_contributions(model, *, factors=None, profile=None, gwp_set=None):
     """Deterministic GWP100 contribution of every direct emission and factor-linked activity.
 
     Parameters
     ----------
-    cm : CompiledModel
+    model : str, Path, ProductSystem or CompiledModel
+        The product system (pcflab 0.1 called it ``cm`` and took a compiled model only).
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
+    profile : str or MethodProfile, optional
+        Method profile (``iso14067`` by default, or the compiled model's own).
     gwp_set : {"AR4", "AR5", "AR6"}, optional
-        The profile's by default.
+        GWP100 values (the profile's by default).
 
     Returns
     -------
@@ -62,7 +70,16 @@ def exchange_contributions(cm, gwp_set=None):
         One row per (exchange, gas): ``exchange`` index, ``process``, ``kind``
         (``emission`` or ``factor``), ``target`` (gas or factor id), ``gas``, ``mass`` [kg]
         and ``gwp100`` [kg CO2e] per functional unit.
+
+    Notes
+    -----
+    Deterministic (at the parameters' values): takes no Monte Carlo ``result``.
     """
+    return _exchange_contributions(prepare(model, factors, profile=profile), gwp_set)
+
+
+def _exchange_contributions(cm, gwp_set=None):
+    """``exchange_contributions`` of a prepared model."""
     import pandas as pd
 
     sys_ = cm.system
@@ -100,7 +117,7 @@ def _apply_cutoff(cm):
     cm.cutoff = {"threshold": share, "excluded_share": 0.0, "excluded": []}
     if share <= 0:
         return cm
-    contrib = exchange_contributions(cm)
+    contrib = _exchange_contributions(cm)
     by_exchange = contrib.groupby(["exchange", "process", "target"], as_index=False)["gwp100"].sum()
     by_exchange["magnitude"] = by_exchange["gwp100"].abs()
     total = by_exchange["magnitude"].sum()
@@ -127,7 +144,7 @@ def _weights(cm, gwp_set=None):
 
 
 def _loop_processes(cm):
-    """Processes in loops (strongly connected blocks, or a process using its own product)."""
+    """Name the processes in loops (strongly connected blocks, or a process using its own product)."""
     s = cm.system
     names = []
     for b in range(len(s.block_ptr) - 1):

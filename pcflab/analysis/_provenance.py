@@ -16,7 +16,7 @@ __all__ = []
 
 
 def _provenance(cm, gwp_set):
-    """What a result was computed from and with, and the data quality behind it (``attrs``).
+    """Say what a result was computed from and with, and the data quality behind it (``attrs``).
 
     The data-quality summary (``dqr``, ``dqr_level``, ``dqr_coverage``,
     ``primary_share``, ``traceable_share``, ``cutoff_excluded_share``,

@@ -20,6 +20,7 @@ from pcflab.methods import DESIGN_METHODS, GIVEN_DATA_METHODS, RANKING, design_e
 
 from ._prepare import _raise_status, _weights, prepare
 from ._provenance import _provenance
+from ._vocabulary import checked_result, old_calls
 
 __all__ = ["GROUPINGS", "quantity_table", "sensitivity"]
 
@@ -35,6 +36,9 @@ _OPTIONS = {
     "pawn": ("slices",),
 }
 _CHUNK = 65_536  # design runs evaluated at a time (bounds the stage x gas output's memory)
+#: ``stacklevel`` of a warning in ``_design_indices`` that points at the caller of
+#: ``sensitivity`` (through ``sensitivity`` and the wrappers of ``old_calls`` and ``renamed_arguments``)
+_CALLER = 5
 
 
 def _label(ident):
@@ -46,7 +50,7 @@ def _label(ident):
 
 
 def quantity_table(cm):
-    """The uncertain quantities of a compiled model and where they act.
+    """Tabulate the uncertain quantities of a compiled model and where they act.
 
     Parameters
     ----------
@@ -119,7 +123,7 @@ def quantity_table(cm):
     return pd.DataFrame(rows, columns=columns).set_index("position")
 
 
-def _check_arguments(method, n, seed, groups, second_order, result, options):
+def _check_arguments(method, n_samples, seed, groups, second_order, result, options):
     """Every check that needs no model: raised before anything is loaded or run."""
     methods = DESIGN_METHODS + GIVEN_DATA_METHODS
     if method not in methods:
@@ -154,15 +158,15 @@ def _check_arguments(method, n, seed, groups, second_order, result, options):
             if not isinstance(result, xr.Dataset) or "total" not in result:
                 raise PcfError(
                     "result must be the xarray.Dataset of pcflab.simulate",
-                    hint="run pcflab.simulate(model, n, record='all')",
+                    hint="run pcflab.simulate(model, n_samples, seed, record='all')",
                 )
             if "theta" not in result:
                 raise PcfError(
                     "the Monte Carlo result has no sampled inputs (theta)",
-                    hint=f"run pcflab.simulate(model, n, record='all') for {method}, or pass result=None to "
-                    "simulate here",
+                    hint=f"run pcflab.simulate(model, n_samples, seed, record='all') for {method}, or leave "
+                    "result out to simulate here",
                 )
-            n = int(result.sizes["sample"])
+            n_samples = int(result.sizes["sample"])
     elif result is not None:
         raise PcfError(
             f"{method} runs the model on its own design and does not use a Monte Carlo result",
@@ -176,7 +180,7 @@ def _check_arguments(method, n, seed, groups, second_order, result, options):
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 2:
             raise PcfError(f"{name} must be an integer of at least 2, got {value!r}", hint=f"leave {name} out")
     levels = options.get("levels", 4)
-    error = design_error(method, n, None, levels)
+    error = design_error(method, n_samples, None, levels)
     if error:
         raise PcfError(error[0] + ("" if result is None else " in the result"), hint=error[1])
 
@@ -229,7 +233,7 @@ def _group_labels(table, names, groups):
 
 
 def _design_function(cm, positions, weights):
-    """The model as a function of the uniforms of its uncertain quantities."""
+    """Make the model a function of the uniforms of its uncertain quantities."""
     kinds = cm.kinds[positions]
     p1, p2, p3, p4 = cm.p1[positions], cm.p2[positions], cm.p3[positions], cm.p4[positions]
 
@@ -266,19 +270,14 @@ def _design_function(cm, positions, weights):
     return func
 
 
-def _given_sample(cm, n, seed, gwp_set, result):
-    """Sampled inputs and totals: the result's, or a Monte Carlo run here."""
+def _given_sample(cm, n_samples, seed, gwp_set, result):
+    """Return the sampled inputs, totals (the result's, or of a Monte Carlo run here) and runs made."""
     if result is None:
         from ._simulate import simulate
 
-        result = simulate(cm, n, seed, gwp_set=gwp_set, keep="totals", record="all")
-        runs = n
+        result = simulate(cm, n_samples, seed, gwp_set=gwp_set, keep="totals", record="all")
+        runs = n_samples
     else:
-        hint = "pass the model (and factors and profile) the result was simulated from"
-        if result.attrs.get("model_sha256", cm.model.sha256) != cm.model.sha256:
-            raise PcfError(f"the result was not simulated from model file {cm.model.path}", hint=hint)
-        if [str(q) for q in result["quantity"].values] != list(cm.parameter_ids):
-            raise PcfError("the result's sampled quantities are not those of the model as compiled here", hint=hint)
         runs = 0
     total = np.asarray(result["total"].values, dtype=float)
     bad = np.count_nonzero(~np.isfinite(total))
@@ -298,18 +297,23 @@ def _ordered(ds, key):
     return ds.isel(input_2=order) if "input_2" in ds.dims else ds
 
 
+@old_calls(
+    positions=("n_samples", "seed", "groups", "second_order", "conf_level", "factors", "profile", "gwp_set", "result"),
+    n="n_samples",
+)
 def sensitivity(
     model,
     method="sobol",
-    n=1024,
-    seed=42,
-    groups=None,
-    second_order=False,
-    conf_level=0.95,
+    *,
     factors=None,
     profile=None,
     gwp_set=None,
+    n_samples=1024,
+    seed=42,
     result=None,
+    groups=None,
+    second_order=False,
+    conf_level=0.95,
     **options,
 ):
     """Global sensitivity of the footprint to every uncertain quantity (or group).
@@ -321,14 +325,24 @@ def sensitivity(
     method : {"sobol", "morris", "fast", "rbd_fast", "delta", "pawn"}
         Design-based methods run the model on SALib's design of uniforms, turned into values
         by the quantities' own distributions; ``delta`` and ``pawn`` use a Monte Carlo
-        sample (``result``, or one run here with ``n`` samples) and no further runs.
-    n : int
+        sample (``result``, or one run here with ``n_samples`` samples) and no further runs.
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
+    profile : str or MethodProfile, optional
+        Method profile (``iso14067`` by default).
+    gwp_set : {"AR4", "AR5", "AR6"}, optional
+        GWP100 values (the profile's by default, or the result's).
+    n_samples : int
         Sobol base sample size (a power of two; N (k + 2) runs, N (2k + 2) with
         ``second_order``), Morris trajectories (r (k + 1) runs), FAST sample size per
         quantity (n > 64; n k runs), RBD-FAST sample size (n > 40; n runs), or Monte Carlo
-        samples for the given-data methods (at least 100).
+        samples for the given-data methods (at least 100; the result's with ``result``).
+        pcflab 0.1's ``n`` still works, with a ``DeprecationWarning``.
     seed : int
         Seed of the design (or the Monte Carlo run) and of the bootstrap.
+    result : xarray.Dataset, optional
+        For ``delta`` and ``pawn``: a result of ``pcflab.simulate(model, ...,
+        record="all")`` of this model (no new runs).
     groups : {"process", "stage", "factor_family", "source"} or mapping, optional
         Report indices per group (Sobol and Morris): a column of ``quantity_table``,
         ``{quantity: group}`` or ``{group: [quantities]}``, with quantities named as in
@@ -338,15 +352,6 @@ def sensitivity(
         Sobol second-order indices too (``S2``, ``S2_conf``).
     conf_level : float
         Probability of the bootstrap confidence intervals, in (0, 1).
-    factors : str, Path or FactorDB, optional
-        Factor database (the shipped one by default).
-    profile : str or MethodProfile, optional
-        Method profile (``iso14067`` by default).
-    gwp_set : {"AR4", "AR5", "AR6"}, optional
-        GWP100 values (the profile's by default).
-    result : xarray.Dataset, optional
-        For ``delta`` and ``pawn``: a result of ``pcflab.simulate(model, ...,
-        record="all")`` of this model.
     **options
         ``levels`` (Morris grid levels, 4) and ``morris_margin`` (0.005: the Morris grid
         spans the quantiles 0.005 .. 0.995 so unbounded distributions stay finite) for
@@ -369,8 +374,8 @@ def sensitivity(
         bootstrap interval. Coordinates on ``input``: ``id``, ``kind``, ``process``,
         ``stage``, ``factor_family``, ``source``, ``units`` (of the quantity) and
         ``nominal`` (its deterministic value), or ``members`` (quantities per group) when
-        grouped. ``attrs``: ``method``, ``n``, ``seed``, ``runs`` (model evaluations of
-        this call), ``conf_level``, ``ranking``, ``grouping``, ``output``, ``inputs``
+        grouped. ``attrs``: ``method``, ``n_samples`` (and ``n``, the same), ``seed``,
+        ``runs`` (model evaluations of this call), ``conf_level``, ``ranking``, ``grouping``, ``output``, ``inputs``
         (independence), ``salib_version`` and the provenance of ``pcflab.footprint``
         (``model_id``, ``model_sha256``, ``factors_sha256``, ``method_profile``,
         ``gwp_set``, ``pcflab_version``, ...). ``ds.to_dataframe()`` gives a table
@@ -382,7 +387,8 @@ def sensitivity(
         Before any run: an unknown method, grouping or option; a sample size the method's
         design cannot use (Sobol: a power of two); groups with a method that does not
         report them; a group mapping naming quantities the model does not have, or a
-        group with no member; a ``result`` without ``theta`` or of another model. After
+        group with no member; a ``result`` without ``theta`` or of another model, factor
+        table, profile or GWP set. After
         the runs: a footprint that is NaN, infinite or constant in some runs.
 
     Warns
@@ -403,79 +409,29 @@ def sensitivity(
     Saltelli A. et al. (2008). Global Sensitivity Analysis: The Primer. Wiley.
     Herman J., Usher W. (2017). SALib. JOSS 2(9), 97. doi:10.21105/joss.00097
     """
-    _check_arguments(method, n, seed, groups, second_order, result, options)
+    _check_arguments(method, n_samples, seed, groups, second_order, result, options)
     if not 0.0 < conf_level < 1.0:
         raise PcfError(f"conf_level must lie strictly between 0 and 1, got {conf_level}", hint="use 0.95")
+    cm = prepare(model, factors, profile=profile)
     if result is not None:
-        gwp_set = gwp_set or result.attrs.get("gwp_set")
-    cm = prepare(model, factors, profile)
+        gwp_set = checked_result(cm, result, gwp_set, theta=True)
     gwp_set = gwp_set or cm.profile.gwp_set
-    table = quantity_table(cm)
-    if table.empty:
-        raise PcfError(
-            "the model has no uncertain quantity to analyse",
-            file=cm.model.path,
-            hint="give parameters or factors an uncertainty",
-        )
-    positions = table.index.to_numpy()
+    table = _uncertain_quantities(cm)
     names = _unique_names(table)
     group_list = None if groups is None else _group_labels(table, names, groups)
-    n_correlations = len(cm.model.correlations)
     if method in GIVEN_DATA_METHODS:
-        theta, total, runs = _given_sample(cm, n, seed, gwp_set, result)
-        ds = gsa_given_data(method, theta[:, positions], total, names, seed=seed, conf_level=conf_level, **options)
-        ds.attrs["runs"] = runs
-        ds.attrs["given_data"] = "simulated here" if runs else "the result passed"
-        inputs = "as sampled" + (f" ({n_correlations} rank correlations applied)" if n_correlations else "")
+        theta, total, runs = _given_sample(cm, n_samples, seed, gwp_set, result)
+        ds, inputs = _given_data_indices(cm, method, table, names, theta, total, runs, seed, conf_level, options)
     else:
-        if group_list is not None and method == "morris" and len(set(group_list)) < 2:
-            raise PcfError(
-                f"Morris needs at least two groups; grouping by {groups!r} gives one",
-                hint="use another grouping, groups=None, or method='sobol'",
-            )
-        inputs = "independent"
-        if n_correlations:
-            inputs += f" ({n_correlations} declared rank correlations ignored)"
-            warnings.warn(
-                f"{cm.model.id} declares {n_correlations} rank correlations; {method}'s design treats every "
-                "quantity as independent (use delta or pawn on a correlated Monte Carlo sample)",
-                UserWarning,
-                stacklevel=2,
-            )
-        func = _design_function(cm, positions, _weights(cm, gwp_set))
-        ds = gsa(
-            method,
-            func,
-            names,
-            n,
-            seed=seed,
-            groups=group_list,
-            second_order=second_order,
-            conf_level=conf_level,
-            output_units=_OUTPUT,
-            **options,
-        )
-    if group_list is None:
-        labels = ("id", "kind", "process", "stage", "factor_family", "source")
-        coords = {c: ("input", np.asarray(table[c].tolist(), dtype=str)) for c in labels}
-        coords["units"] = ("input", np.asarray([cm.parameter_units[p] for p in positions], dtype=str))
-        coords["nominal"] = ("input", cm.nominal[positions].astype(float))
-        ds = ds.assign_coords(coords)
-        ds["nominal"].attrs["long_name"] = "value at the deterministic point, in the units of the units coordinate"
-        grouping, members = "none", {}
-    else:
-        members = {}
-        for name, g in zip(names, group_list, strict=True):
-            members.setdefault(g, []).append(name)
-        counts = [len(members[str(g)]) for g in ds["input"].values]
-        ds = ds.assign_coords(members=("input", np.asarray(counts, dtype=np.int64)))
-        ds["members"].attrs["long_name"] = "number of uncertain quantities in the group"
-        grouping = groups if isinstance(groups, str) else "custom"
+        design = (method, n_samples, seed, groups, group_list, second_order, conf_level, options)
+        ds, inputs = _design_indices(cm, table, names, gwp_set, *design)
+    ds, grouping, members = _label_inputs(ds, cm, table, names, groups, group_list)
     key = RANKING[method]
     ds = _ordered(ds, key)
     ds.attrs = {
         **_provenance(cm, gwp_set),
         **ds.attrs,
+        "n_samples": ds.attrs["n"],
         "ranking": key,
         "grouping": grouping,
         "group_members": json.dumps(members, ensure_ascii=False),
@@ -483,3 +439,81 @@ def sensitivity(
         "output": f"total carbon footprint [{_OUTPUT}]",
     }
     return ds
+
+
+def _uncertain_quantities(cm):
+    """``quantity_table(cm)``, which must not be empty."""
+    table = quantity_table(cm)
+    if table.empty:
+        raise PcfError(
+            "the model has no uncertain quantity to analyse",
+            file=cm.model.path,
+            hint="give parameters or factors an uncertainty",
+        )
+    return table
+
+
+def _given_data_indices(cm, method, table, names, theta, total, runs, seed, conf_level, options):
+    """Delta or PAWN indices from a Monte Carlo sample, and how its inputs were sampled."""
+    ds = gsa_given_data(
+        method, theta[:, table.index.to_numpy()], total, names, seed=seed, conf_level=conf_level, **options
+    )
+    ds.attrs["runs"] = runs
+    ds.attrs["given_data"] = "simulated here" if runs else "the result passed"
+    n_correlations = len(cm.model.correlations)
+    return ds, "as sampled" + (f" ({n_correlations} rank correlations applied)" if n_correlations else "")
+
+
+def _design_indices(
+    cm, table, names, gwp_set, method, n_samples, seed, groups, group_list, second_order, conf_level, options
+):
+    """Compute the indices of a design-based method (the model run on SALib's design)."""
+    if group_list is not None and method == "morris" and len(set(group_list)) < 2:
+        raise PcfError(
+            f"Morris needs at least two groups; grouping by {groups!r} gives one",
+            hint="use another grouping, groups=None, or method='sobol'",
+        )
+    inputs = "independent"
+    n_correlations = len(cm.model.correlations)
+    if n_correlations:
+        inputs += f" ({n_correlations} declared rank correlations ignored)"
+        warnings.warn(
+            f"{cm.model.id} declares {n_correlations} rank correlations; {method}'s design treats every "
+            "quantity as independent (use delta or pawn on a correlated Monte Carlo sample)",
+            UserWarning,
+            stacklevel=_CALLER,
+        )
+    func = _design_function(cm, table.index.to_numpy(), _weights(cm, gwp_set))
+    ds = gsa(
+        method,
+        func,
+        names,
+        n_samples,
+        seed=seed,
+        groups=group_list,
+        second_order=second_order,
+        conf_level=conf_level,
+        output_units=_OUTPUT,
+        **options,
+    )
+    return ds, inputs
+
+
+def _label_inputs(ds, cm, table, names, groups, group_list):
+    """Label the inputs (what each quantity is, or how many a group holds): (ds, grouping, members)."""
+    if group_list is None:
+        positions = table.index.to_numpy()
+        labels = ("id", "kind", "process", "stage", "factor_family", "source")
+        coords = {c: ("input", np.asarray(table[c].tolist(), dtype=str)) for c in labels}
+        coords["units"] = ("input", np.asarray([cm.parameter_units[p] for p in positions], dtype=str))
+        coords["nominal"] = ("input", cm.nominal[positions].astype(float))
+        ds = ds.assign_coords(coords)
+        ds["nominal"].attrs["long_name"] = "value at the deterministic point, in the units of the units coordinate"
+        return ds, "none", {}
+    members = {}
+    for name, g in zip(names, group_list, strict=True):
+        members.setdefault(g, []).append(name)
+    counts = [len(members[str(g)]) for g in ds["input"].values]
+    ds = ds.assign_coords(members=("input", np.asarray(counts, dtype=np.int64)))
+    ds["members"].attrs["long_name"] = "number of uncertain quantities in the group"
+    return ds, groups if isinstance(groups, str) else "custom", members

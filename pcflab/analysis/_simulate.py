@@ -18,6 +18,7 @@ from pcflab.methods import GASES, STAGES, summarize
 
 from ._prepare import _raise_status, _weights, prepare
 from ._provenance import _provenance
+from ._vocabulary import old_calls
 
 __all__ = ["STAT_BLOCK", "THETA_BUDGET", "evaluate", "simulate", "simulate_until", "standard_errors", "summary"]
 
@@ -119,20 +120,21 @@ class _Moments:
         return np.sqrt(self.m2 / (self.n - 1)) if self.n > 1 else np.zeros_like(self.m2)
 
 
+@old_calls(positions=("gwp_set", "chunk_size", "progress", "profile", "sampler", "keep", "client"), samples="n_samples")
 def simulate(
     model,
     n_samples=10_000,
     seed=42,
     factors=None,
-    gwp_set=None,
-    chunk_size=65_536,
-    progress=False,
+    *,
     profile=None,
+    gwp_set=None,
     sampler="random",
     keep="cube",
-    client=None,
-    samples=None,
     record=(),
+    chunk_size=65_536,
+    progress=False,
+    client=None,
 ):
     """Monte Carlo simulation of the footprint.
 
@@ -141,35 +143,35 @@ def simulate(
     model : str, Path, ProductSystem or CompiledModel
         The product system.
     n_samples : int
-        Number of Monte Carlo samples (>= 1).
+        Number of Monte Carlo samples (>= 1); pcflab 0.1's ``samples`` still works, with
+        a ``DeprecationWarning``.
     seed : int
         Seed (0 <= seed < 2**64).
     factors : str, Path or FactorDB, optional
         Factor database (the shipped one by default).
-    gwp_set : {"AR4", "AR5", "AR6"}, optional
-        GWP100 values (the profile's by default).
-    chunk_size : int
-        Samples evaluated at a time (bounds memory); lowered for large models so that a
-        chunk's parameter matrix stays within ``THETA_BUDGET`` (64 MiB: 1,250 samples of a
-        model with 6,700 uncertain quantities). Does not change the results.
-    progress : bool
-        Show a progress bar (tqdm).
     profile : str or MethodProfile, optional
         Method profile (``iso14067`` by default).
+    gwp_set : {"AR4", "AR5", "AR6"}, optional
+        GWP100 values (the profile's by default).
     sampler : {"random", "lhs", "sobol"}
         Counter-based random numbers, Latin hypercube, or scrambled Sobol points.
     keep : {"cube", "totals"}
         ``cube`` keeps every sample's stage x gas values; ``totals`` keeps only each
         sample's total (8 bytes per sample) and streams the mean and SD of every stage and
         gas, so memory stays bounded for millions of samples.
-    client : dask.distributed.Client, optional
-        Spread the chunks over a Dask cluster; the results are bit-identical to a local run.
-    samples : int, optional
-        Another name for ``n_samples``.
-    record : sequence of str
+    record : sequence of str or "all"
         Model parameters whose sampled values are returned too (``parameter_<name>``, in
         SI base units), e.g. a recycled share that moves a grading threshold; ``"all"``
-        records every uncertain quantity (``theta``, sample x quantity).
+        records every uncertain quantity (``theta``, sample x quantity), as
+        ``sensitivity``, ``variance_shares`` and ``grade`` need to reuse the result.
+    chunk_size : int
+        Samples evaluated at a time (bounds memory); lowered for large models so that a
+        chunk's parameter matrix stays within ``THETA_BUDGET`` (64 MiB: 1,250 samples of a
+        model with 6,700 uncertain quantities). Does not change the results.
+    progress : bool
+        Show a progress bar (tqdm).
+    client : dask.distributed.Client, optional
+        Spread the chunks over a Dask cluster; the results are bit-identical to a local run.
 
     Returns
     -------
@@ -179,105 +181,141 @@ def simulate(
         provenance (model, factor release and profile hashes, seed, sample count, sampler,
         versions) in ``attrs``.
     """
-    n_samples = _check_int("n_samples", n_samples if samples is None else samples, 1)
+    n_samples, seed, chunk_size = _check_simulate_arguments(n_samples, seed, chunk_size, sampler, keep)
+    cm = prepare(model, factors, profile=profile)
+    gwp_set = gwp_set or cm.profile.gwp_set
+    chunk = max(1, min(chunk_size, THETA_BUDGET // (8 * max(len(cm.kinds), 1))))
+    columns = _record_columns(cm, record)
+    payload = _payload(cm, gwp_set, seed, n_samples, sampler, columns)
+    starts = list(range(0, n_samples, chunk))
+    collected = _Collected(cm, n_samples, len(columns), keep)
+    progress_bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        progress_bar = tqdm(total=n_samples, desc="Monte Carlo", unit="sample", unit_scale=True)
+    for start, (out, status, rec) in _chunk_results(payload, starts, chunk, n_samples, client):
+        collected.add(start, out, status, rec)
+        if progress_bar is not None:
+            progress_bar.update(out.shape[0])
+    if progress_bar is not None:
+        progress_bar.close()
+    collected.finish()
+    attrs = {
+        **_provenance(cm, gwp_set),
+        "method": "monte carlo",
+        "seed": seed,
+        "n_samples": n_samples,
+        "sampler": _SAMPLER_NAMES[sampler],
+        "keep": keep,
+        "chunk_size": chunk,
+        "chunk_theta_budget_bytes": THETA_BUDGET,
+        "n_uncertain": int(np.count_nonzero(cm.kinds != kernel.FIXED)),
+        "rank_correlations": len(cm.model.correlations),
+    }
+    return _simulate_dataset(cm, collected, record, columns, attrs)
+
+
+def _check_simulate_arguments(n_samples, seed, chunk_size, sampler, keep):
+    """Check ``simulate``'s arguments that need no model: (n_samples, seed, chunk_size) as ints."""
+    n_samples = _check_int("n_samples", n_samples, 1)
     seed = _check_int("seed", seed, 0, 2**64)
     chunk_size = _check_int("chunk_size", chunk_size, 1)
     if sampler not in _SAMPLER_NAMES:
         raise ValueError(f"unknown sampler {sampler!r}: use one of {', '.join(_SAMPLER_NAMES)}")
     if keep not in ("cube", "totals"):
         raise ValueError(f"keep must be 'cube' or 'totals', got {keep!r}")
-    cm = prepare(model, factors, profile)
-    gwp_set = gwp_set or cm.profile.gwp_set
-    chunk = max(1, min(chunk_size, THETA_BUDGET // (8 * max(len(cm.kinds), 1))))
-    columns = _record_columns(cm, record)
-    payload = _payload(cm, gwp_set, seed, n_samples, sampler, columns)
-    recorded = np.empty((n_samples, len(columns)))
-    starts = list(range(0, n_samples, chunk))
-    shape = (len(STAGES), len(GASES))
-    cube = np.empty((n_samples, *shape)) if keep == "cube" else None
-    totals = np.empty(n_samples)
-    moments = _Moments(shape)
+    return n_samples, seed, chunk_size
 
-    def results():
-        if client is None:
-            for start in starts:
-                yield start, _run_chunk(payload, start, min(chunk, n_samples - start))
-        else:
-            remote = client.scatter(payload, broadcast=True)
-            futures = [
-                client.submit(_run_chunk, remote, start, min(chunk, n_samples - start), pure=False) for start in starts
-            ]
-            for start, future in zip(starts, futures, strict=True):
-                yield start, future.result()
 
-    progress_bar = None
-    if progress:
-        from tqdm.auto import tqdm
+def _chunk_results(payload, starts, chunk, n_samples, client):
+    """``(start, (cube, status, recorded))`` of every chunk, in sample order, here or on Dask."""
+    if client is None:
+        for start in starts:
+            yield start, _run_chunk(payload, start, min(chunk, n_samples - start))
+    else:
+        remote = client.scatter(payload, broadcast=True)
+        futures = [
+            client.submit(_run_chunk, remote, start, min(chunk, n_samples - start), pure=False) for start in starts
+        ]
+        for start, future in zip(starts, futures, strict=True):
+            yield start, future.result()
 
-        progress_bar = tqdm(total=n_samples, desc="Monte Carlo", unit="sample", unit_scale=True)
-    pending, n_pending = [], 0  # stage x gas results not yet in a full STAT_BLOCK
-    for start, (out, status, rec) in results():
+
+class _Collected:
+    """The chunks' results put in place, and the stage x gas moments over fixed sample blocks."""
+
+    def __init__(self, cm, n_samples, n_recorded, keep):
+        shape = (len(STAGES), len(GASES))
+        self.cm = cm
+        self.totals = np.empty(n_samples)
+        self.recorded = np.empty((n_samples, n_recorded))
+        self.cube = np.empty((n_samples, *shape)) if keep == "cube" else None
+        self.moments = _Moments(shape)
+        self.pending, self.n_pending = [], 0  # stage x gas results not yet in a full STAT_BLOCK
+
+    def add(self, start, out, status, rec):
+        """Take the chunk of samples ``start .. start + len(out) - 1``; raise on a failed sample."""
         n = out.shape[0]
         bad = np.flatnonzero(status != kernel.STATUS_OK)
         if bad.size:
-            _raise_status(cm, int(status[bad[0]]), f"in {bad.size} of {n} samples (first: sample {start + bad[0]})")
-        pending.append(out)
-        n_pending += n
-        if n_pending >= STAT_BLOCK:
-            buffer = np.concatenate(pending) if len(pending) > 1 else out
-            full = n_pending - n_pending % STAT_BLOCK
+            _raise_status(
+                self.cm, int(status[bad[0]]), f"in {bad.size} of {n} samples (first: sample {start + bad[0]})"
+            )
+        self.pending.append(out)
+        self.n_pending += n
+        if self.n_pending >= STAT_BLOCK:
+            buffer = np.concatenate(self.pending) if len(self.pending) > 1 else out
+            full = self.n_pending - self.n_pending % STAT_BLOCK
             for b in range(0, full, STAT_BLOCK):
-                moments.add(buffer[b : b + STAT_BLOCK])
-            pending, n_pending = [buffer[full:]], n_pending - full
-        totals[start : start + n] = out.sum(axis=(1, 2))
-        recorded[start : start + n] = rec
-        if cube is not None:
-            cube[start : start + n] = out
-        if progress_bar is not None:
-            progress_bar.update(n)
-    if progress_bar is not None:
-        progress_bar.close()
-    if n_pending:
-        moments.add(np.concatenate(pending))
+                self.moments.add(buffer[b : b + STAT_BLOCK])
+            self.pending, self.n_pending = [buffer[full:]], self.n_pending - full
+        self.totals[start : start + n] = out.sum(axis=(1, 2))
+        self.recorded[start : start + n] = rec
+        if self.cube is not None:
+            self.cube[start : start + n] = out
+
+    def finish(self):
+        """Add the last, partial block to the moments."""
+        if self.n_pending:
+            self.moments.add(np.concatenate(self.pending))
+        self.pending, self.n_pending = [], 0
+
+
+def _simulate_dataset(cm, collected, record, columns, attrs):
+    """Assemble ``simulate``'s result: totals, moments, the cube if kept, recorded quantities."""
     data = {
-        "total": (("sample",), totals, {"units": "kg CO2e", "long_name": "carbon footprint per functional unit"}),
-        "gwp100_mean": (("stage", "gas"), moments.mean, {"units": "kg CO2e", "long_name": "mean over samples"}),
-        "gwp100_sd": (("stage", "gas"), moments.sd(), {"units": "kg CO2e", "long_name": "SD over samples"}),
+        "total": (
+            ("sample",),
+            collected.totals,
+            {"units": "kg CO2e", "long_name": "carbon footprint per functional unit"},
+        ),
+        "gwp100_mean": (
+            ("stage", "gas"),
+            collected.moments.mean,
+            {"units": "kg CO2e", "long_name": "mean over samples"},
+        ),
+        "gwp100_sd": (("stage", "gas"), collected.moments.sd(), {"units": "kg CO2e", "long_name": "SD over samples"}),
     }
-    if cube is not None:
+    if collected.cube is not None:
         data["gwp100"] = (
             ("sample", "stage", "gas"),
-            cube,
+            collected.cube,
             {"units": "kg CO2e", "long_name": "GWP100-weighted emissions per functional unit"},
         )
-    coords = {"sample": np.arange(n_samples), "stage": list(STAGES), "gas": list(GASES)}
+    coords = {"sample": np.arange(len(collected.totals)), "stage": list(STAGES), "gas": list(GASES)}
     if record == "all":
-        data["theta"] = (("sample", "quantity"), recorded, {"long_name": "sampled uncertain quantities"})
+        data["theta"] = (("sample", "quantity"), collected.recorded, {"long_name": "sampled uncertain quantities"})
         coords["quantity"] = cm.parameter_ids
         coords["quantity_units"] = ("quantity", cm.parameter_units)
     else:
         for k, (name, i) in enumerate(zip(record, columns, strict=True)):
             data[f"parameter_{name}"] = (
                 ("sample",),
-                recorded[:, k],
+                collected.recorded[:, k],
                 {"units": cm.parameter_units[i], "long_name": f"sampled {name}"},
             )
-    return xr.Dataset(
-        data,
-        coords=coords,
-        attrs={
-            **_provenance(cm, gwp_set),
-            "method": "monte carlo",
-            "seed": seed,
-            "n_samples": n_samples,
-            "sampler": _SAMPLER_NAMES[sampler],
-            "keep": keep,
-            "chunk_size": chunk,
-            "chunk_theta_budget_bytes": THETA_BUDGET,
-            "n_uncertain": int(np.count_nonzero(cm.kinds != kernel.FIXED)),
-            "rank_correlations": len(cm.model.correlations),
-        },
-    )
+    return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
 def _record_columns(cm, record):
@@ -296,16 +334,26 @@ def _record_columns(cm, record):
     return columns
 
 
-def evaluate(model, theta, factors=None, gwp_set=None, profile=None):
+@old_calls(positions=("gwp_set", "profile"))
+def evaluate(model, theta, factors=None, *, profile=None, gwp_set=None):
     """Evaluate the model on parameter vectors supplied from outside (e.g. SALib's samples).
 
     Parameters
     ----------
     model : str, Path, ProductSystem or CompiledModel
+        The product system.
     theta : array_like, shape (n_samples, n_parameters)
         Values of every uncertain quantity, in the order of ``cm.parameter_ids`` and the
         units of ``cm.parameter_units`` (model parameters in SI base units, factors in kg of
         gas per unit of activity). Derived parameters are recomputed.
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
+    profile : str or MethodProfile, optional
+        Method profile (``iso14067`` by default, or the compiled model's own).
+    gwp_set : {"AR4", "AR5", "AR6"}, optional
+        GWP100 values (the profile's by default). pcflab 0.1 took ``gwp_set`` before
+        ``profile`` by position; such calls work for one release, with a
+        ``DeprecationWarning``.
 
     Returns
     -------
@@ -387,7 +435,20 @@ def standard_errors(result, quantiles=(0.025, 0.5, 0.975), confidence=0.95):
     return out
 
 
-def simulate_until(model, rel_precision=0.01, quantity="mean", seed=42, start=1_000, max_samples=1_000_000, **kwargs):
+@old_calls(positions=("seed", "start", "max_samples"))
+def simulate_until(
+    model,
+    rel_precision=0.01,
+    quantity="mean",
+    *,
+    factors=None,
+    profile=None,
+    gwp_set=None,
+    seed=42,
+    start=1_000,
+    max_samples=1_000_000,
+    **options,
+):
     """Run until the Monte Carlo standard error reaches a relative precision.
 
     The sample count doubles from ``start`` until SE / |estimate| <= ``rel_precision``;
@@ -395,11 +456,27 @@ def simulate_until(model, rel_precision=0.01, quantity="mean", seed=42, start=1_
 
     Parameters
     ----------
+    model : str, Path, ProductSystem or CompiledModel
+        The product system.
     rel_precision : float
         Target relative standard error.
     quantity : "mean" or a quantile (float in (0, 1))
+        The estimate whose standard error is checked.
+    factors : str, Path or FactorDB, optional
+        Factor database (the shipped one by default).
+    profile : str or MethodProfile, optional
+        Method profile (``iso14067`` by default).
+    gwp_set : {"AR4", "AR5", "AR6"}, optional
+        GWP100 values (the profile's by default).
+    seed : int
+        Seed (``simulate``).
+    start : int
+        Samples of the first run (>= 2).
     max_samples : int
         Stop there even if the target is not met (``attrs["converged"]`` says so).
+    **options
+        Further arguments of ``simulate`` (``sampler``, ``record``, ``chunk_size``,
+        ``progress``, ``client``); ``keep`` is ``"totals"``.
 
     Returns
     -------
@@ -409,16 +486,17 @@ def simulate_until(model, rel_precision=0.01, quantity="mean", seed=42, start=1_
     """
     if not rel_precision > 0:
         raise ValueError("rel_precision must be positive")
-    n = _check_int("start", start, 2)
+    n_samples = _check_int("start", start, 2)
+    cm = prepare(model, factors, profile=profile)
     while True:
-        result = simulate(model, n, seed, keep="totals", **kwargs)
+        result = simulate(cm, n_samples, seed, gwp_set=gwp_set, keep="totals", **options)
         se = standard_errors(result, quantiles=() if quantity == "mean" else (quantity,))
         if quantity == "mean":
             est, err = se["mean"], se["se_mean"]
         else:
             est, err = se["quantiles"][quantity]["value"], se["quantiles"][quantity]["se"]
         rel = abs(err / est) if est else math.inf
-        if rel <= rel_precision or n >= max_samples:
+        if rel <= rel_precision or n_samples >= max_samples:
             result.attrs.update(
                 converged=int(rel <= rel_precision),
                 relative_se=rel,
@@ -426,4 +504,4 @@ def simulate_until(model, rel_precision=0.01, quantity="mean", seed=42, start=1_
                 convergence_quantity=str(quantity),
             )
             return result
-        n = min(2 * n, int(max_samples))
+        n_samples = min(2 * n_samples, int(max_samples))

@@ -37,7 +37,7 @@ def _cmd_run(args):
 
     if args.profiles:
         return _run_profiles(args)
-    cm = prepare(args.model, args.factors, args.profile)
+    cm = prepare(args.model, args.factors, profile=args.profile)
     det = footprint(cm, gwp_set=args.gwp)
     total = float(det["gwp100"].sum())
     print(f"{cm.model.name}\nfunctional unit: {det.attrs['functional_unit']}")
@@ -74,7 +74,7 @@ def _run_profiles(args):
     from pcflab.methods import GASES, PROFILES
 
     names = list(PROFILES) if args.profiles == "all" else [p.strip() for p in args.profiles.split(",")]
-    table = compare_methods(args.model, args.factors, names)
+    table = compare_methods(args.model, args.factors, profiles=names)
     by_gas = {}
     for name in names:
         det = footprint(args.model, args.factors, profile=name)
@@ -114,7 +114,7 @@ def _cmd_models(args):
 
 
 def build_parser():
-    """The argument parser of the ``pcflab`` command."""
+    """Build the argument parser of the ``pcflab`` command."""
     parser = argparse.ArgumentParser(
         prog="pcflab", description="pcflab: a research workbench for product carbon footprints."
     )

@@ -91,3 +91,23 @@ def test_factors_import_error_exit_code(tmp_path, capsys):
     bad.write_text("pcflab_id\nx\n", encoding="utf-8")
     assert main(["factors", "import", str(bad), "--database", str(tmp_path)]) == 1
     assert "missing template columns" in capsys.readouterr().err
+
+
+def test_run_calls_the_analyses_in_their_current_names(capsys):
+    """``pcflab run`` (with --gwp, --profile and --profiles) uses no deprecated pcflab name, and
+    prints what the API gives under the same GWP set and profile."""
+    import warnings
+
+    model = "steel/eaf-hot-rolled-bar"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", r".*deprecated since pcflab", DeprecationWarning)
+        assert main(["run", model, "--samples", "300", "--seed", "5", "--gwp", "AR5", "--profile", "pef"]) == 0
+        out = capsys.readouterr().out
+        assert main(["run", model, "--profiles", "iso14067,pef"]) == 0
+        table = capsys.readouterr().out
+    det = float(pcflab.footprint(model, profile="pef", gwp_set="AR5")["gwp100"].sum())
+    stats = pcflab.summary(pcflab.simulate(model, 300, 5, profile="pef", gwp_set="AR5"))
+    assert f"deterministic footprint (AR5 GWP100): {det:,.1f} kg CO2e" in out
+    assert f"mean {stats['mean']:,.1f}" in out
+    totals = pcflab.compare_methods(model, profiles=["iso14067", "pef"])["total"]
+    assert all(f"{v:,.1f}" in table for v in totals)
