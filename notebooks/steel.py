@@ -25,7 +25,7 @@
 
 # %% tags=["parameters"]
 model = "steel/bf-bof-hot-rolled-coil"  # model file or shipped model name
-samples = 10_000  # Monte Carlo samples
+n_samples = 10_000  # Monte Carlo samples
 seed = 42  # seed of the Monte Carlo run
 gwp_set = "AR6"  # GWP100 set: AR4, AR5 or AR6
 output_dir = "."  # where results.nc and summary.json are written
@@ -37,21 +37,16 @@ schemes = [  # class schemes to grade the product under (pcflab.methods.list_sch
 ]
 
 # %%
-import json
-from pathlib import Path
-
 import matplotlib.pyplot as plt
-import pandas as pd
 from IPython.display import HTML, SVG, Markdown, display
 from matplotlib_inline.backend_inline import set_matplotlib_formats
 
 import pcflab
-from pcflab.methods import STAGE_NAMES_ZH, STAGES
 
 set_matplotlib_formats("svg")
 params = pcflab.ReportParameters(
     model=model,
-    samples=samples,
+    n_samples=n_samples,
     seed=seed,
     gwp_set=gwp_set,
     output_dir=output_dir,
@@ -64,8 +59,8 @@ compiled = pcflab.compile_model(system, factors)
 
 
 def table(frame, digits=1):
-    """Render a DataFrame as a plain HTML table."""
-    return HTML(frame.to_html(classes="pcf-table", float_format=lambda v: f"{v:,.{digits}f}", border=0))
+    """Display a table of pcflab (``pcflab.*_table``) as a plain HTML table."""
+    display(HTML(pcflab.html_table(frame, digits=digits)))
 
 
 def show(axes):
@@ -90,59 +85,34 @@ display(
 
 # %% [markdown]
 # ## Deterministic footprint
+#
+# The footprint with every quantity at its nominal value, by life-cycle stage (with the
+# GB/T 24067 stage names), by process and by gas; shares are of the total.
 
 # %%
 det = pcflab.footprint(compiled, gwp_set=params.gwp_set)
 det_total = float(det["gwp100"].sum())
-by_stage = det["gwp100"].groupby("stage").sum().sum("gas").to_series().reindex(list(STAGES), fill_value=0.0)
-stage_table = pd.DataFrame(
-    {
-        "stage (GB/T 24067)": [STAGE_NAMES_ZH[s] for s in STAGES],
-        "kg CO2e": by_stage.values,
-        "share %": 100 * by_stage.values / det_total,
-    },
-    index=[s.replace("_", " ") for s in STAGES],
-)
 display(Markdown(f"**Footprint: {det_total:,.1f} kg CO2e per functional unit.**"))
-display(table(stage_table))
+table(pcflab.stage_table(det))
 
 # %%
 show(pcflab.plot_stages(det))
 
 # %%
-by_process = det["gwp100"].sum("gas").to_series()
-process_table = pd.DataFrame(
-    {
-        "process": det["process_name"].values,
-        "stage": det["stage"].values,
-        "kg CO2e": by_process.values,
-        "share %": 100 * by_process.values / det_total,
-    },
-    index=det["process"].values,
-)
-gas_totals = det["gwp100"].sum("process").to_series()
-gas_table = pd.DataFrame(
-    {
-        "kg gas": det["mass"].sum("process").to_series(),
-        "kg CO2e": gas_totals,
-    }
-)
-gas_table = gas_table[gas_table["kg CO2e"] != 0]
 display(Markdown("### By process"))
-display(table(process_table))
+table(pcflab.process_table(det))
 display(Markdown("### By gas (`co2e`: factors published already characterised)"))
-display(table(gas_table, digits=3))
+table(pcflab.gas_table(det), digits=3)
 
 # %% [markdown]
 # ## Uncertainty (Monte Carlo)
+#
+# The distribution of the footprint when every uncertain quantity is drawn from its
+# distribution; the table puts its statistics beside the deterministic value.
 
 # %%
-mc = pcflab.simulate(compiled, params.samples, params.seed, gwp_set=params.gwp_set, record="all")
+mc = pcflab.simulate(compiled, params.n_samples, params.seed, gwp_set=params.gwp_set, record="all")
 stats = pcflab.summary(mc)
-stats_table = pd.DataFrame(
-    {"kg CO2e": [det_total, stats["mean"], stats["median"], stats["sd"], stats["lower"], stats["upper"]]},
-    index=["deterministic", "mean", "median", "standard deviation", "2.5 % quantile", "97.5 % quantile"],
-)
 display(
     Markdown(
         f"**{stats['mean']:,.1f} kg CO2e** (mean of {stats['n']:,} samples, seed {params.seed}); "
@@ -150,7 +120,7 @@ display(
         f"{mc.attrs['n_uncertain']} uncertain quantities."
     )
 )
-display(table(stats_table))
+table(pcflab.statistics_table(det, stats))
 
 # %%
 show(pcflab.plot_histogram(mc))
@@ -181,9 +151,7 @@ display(
 
 # %%
 by_factor = pcflab.contributions(compiled, by="factor", gwp_set=params.gwp_set)
-factor_share = by_factor[["gwp100", "share"]].head(12).rename(columns={"gwp100": "kg CO2e"})
-factor_share["share %"] = 100 * factor_share.pop("share")
-display(table(factor_share))
+table(pcflab.contribution_table(by_factor, top=12))
 
 # %% [markdown]
 # ### Tornado: one quantity at a time between its 5th and 95th percentiles
@@ -216,15 +184,13 @@ sobol = None
 if params.sobol_n:
     sobol = pcflab.sensitivity(compiled, "sobol", n=params.sobol_n, seed=params.seed, gwp_set=params.gwp_set)
     show(pcflab.plot_sobol(sobol, top=12))
-    top = sobol[["S1", "S1_conf", "ST", "ST_conf"]].to_dataframe()
-    top = top[["process", "S1", "S1_conf", "ST", "ST_conf"]].head(10)
     display(
         Markdown(
             f"{sobol.attrs['runs']:,} model runs (N = {params.sobol_n}, {sobol.sizes['input']} quantities, "
             f"seed {params.seed})."
         )
     )
-    display(table(top, digits=3))
+    table(pcflab.sobol_table(sobol, top=10), digits=3)
 else:
     display(Markdown("Left out (`sobol_n = 0`)."))
 
@@ -240,13 +206,9 @@ quality = pcflab.data_quality(compiled, gwp_set=params.gwp_set)
 display(Markdown(f"**{quality}.**"))
 for note in quality.notes:
     display(Markdown(f"- {note}"))
-quality_table = quality.table
+quality_table = pcflab.quality_table(quality, top=12)
 if not quality_table.empty:
-    quality_table = quality_table.head(12).set_index("process")
-    quality_table["share %"] = 100 * quality_table["abs_share"]
-    quality_table = quality_table.rename(columns={"gwp100": "kg CO2e", "factor_dqr": "DQR", "factor_tag": "tag"})
-    columns = ["target", "share %", "data_type", "traceability", "DQR", "tag"]
-    display(table(quality_table[columns], digits=2))
+    table(quality_table, digits=2)
 
 # %% [markdown]
 # ## Footprint class
@@ -256,21 +218,9 @@ if not quality_table.empty:
 # scale moves with the sampled scrap share).
 
 # %%
-grades = [pcflab.grade(compiled, sid, n_samples=params.samples, seed=params.seed) for sid in params.schemes]
-grade_table = pd.DataFrame(
-    [
-        {
-            "status": g.scheme_status.replace("_", " "),
-            "footprint": f"{g.value:,.4g} {g.units}",
-            "deterministic class": g.deterministic_class,
-            "Monte Carlo": g.sentence,
-        }
-        for g in grades
-    ],
-    index=[g.scheme_id for g in grades],
-)
+grades = [pcflab.grade(compiled, sid, n_samples=params.n_samples, seed=params.seed) for sid in params.schemes]
 if grades:
-    display(HTML(grade_table.to_html(classes="pcf-table", border=0)))
+    table(pcflab.grade_table(grades))
 for g in grades:
     display(Markdown(f"#### {g.scheme_name}\n\n" + "\n".join(f"- {note}" for note in g.notes)))
     show(pcflab.plot_class_probabilities(g))
@@ -285,32 +235,18 @@ if grades:
 
 # %%
 methods = pcflab.compare_methods(system, factors)
-methods_table = methods[["gwp_set", "allocation", "recycling", "electricity", "total"]].copy()
-methods_table["total"] = methods_table["total"].map(lambda v: f"{v:,.1f}")
-methods_table = methods_table.rename(columns={"total": "kg CO2e"})
-display(HTML(methods_table.to_html(classes="pcf-table", border=0)))
+table(pcflab.method_table(methods))
 
 # %% [markdown]
 # ## Data and provenance
+#
+# The emission factors the model uses: how each was chosen for the model's region and
+# year, and its value as published, with the region and year of the data, its uncertainty
+# (GSD of a lognormal), its data quality rating (DQR), source tag and source. Below them,
+# the hashes and versions that reproduce this report; `results.nc` and `summary.json`
+# next to it hold its numbers.
 
 # %%
-used = factors.sel(factor=compiled.factor_ids)
-factor_table = pd.DataFrame(
-    [
-        {
-            "factor": f,
-            "gas": g,
-            "value": float(used["published_value"].sel(factor=f, gas=g)),
-            "unit": f"{used['published_unit'].sel(factor=f, gas=g).item()}/{used['per'].sel(factor=f).item()}",
-            "GSD": float(used["gsd"].sel(factor=f, gas=g)),
-            "DQR": float(used["dqr"].sel(factor=f, gas=g)),
-            "tag": used["tag"].sel(factor=f, gas=g).item(),
-            "source": used["source"].sel(factor=f, gas=g).item(),
-        }
-        for f in compiled.factor_ids
-        for g, _, _ in factors.gases_of(f)
-    ]
-).set_index("factor")
 display(Markdown("### Emission factors used"))
 for res in compiled.resolutions:
     display(
@@ -319,51 +255,20 @@ for res in compiled.resolutions:
             + (f" ({'; '.join(res.substitutions)})" if res.substitutions else "")
         )
     )
-display(HTML(factor_table.to_html(classes="pcf-table", border=0, float_format=lambda v: f"{v:g}")))
-provenance = {
-    k: mc.attrs[k]
-    for k in (
-        "model_id",
-        "model_sha256",
-        "factor_release",
-        "factors_sha256",
-        "gwp_set",
-        "seed",
-        "n_samples",
-        "sampler",
-        "pcflab_version",
-        "numpy_version",
-        "numba_version",
-        "python_version",
-    )
-}
+table(pcflab.factor_table(compiled, factors), digits=None)
+provenance = pcflab.report_provenance(mc)
 display(HTML('<div class="pcf-provenance">' + "<br>".join(f"{k}: {v}" for k, v in provenance.items()) + "</div>"))
 
 # %%
-out = Path(params.output_dir)
-results = mc.copy()
-results["deterministic"] = det["gwp100"]
-results["deterministic"].attrs.update(units="kg CO2e", long_name="deterministic GWP100 by process and gas")
-results.to_netcdf(out / "results.nc", encoding={v: {"zlib": True} for v in results.data_vars})
-summary = {
-    "model_id": system.id,
-    "functional_unit": det.attrs["functional_unit"],
-    "units": "kg CO2e per functional unit",
-    "deterministic_total": det_total,
-    "deterministic_by_stage": {s: float(v) for s, v in by_stage.items()},
-    "monte_carlo": stats,
-    "method_profiles": {name: float(v) for name, v in methods["total"].items()},
-    "contributions_by_factor": {k: float(v) for k, v in by_factor["gwp100"].items()},
-    "tornado_swing": {k: float(v) for k, v in swings["swing"].items()},
-    "variance_shares": {k: float(v) for k, v in shares["share"].items()},
-    "sobol": None
-    if sobol is None
-    else {
-        name: {v: float(sobol[v].sel(input=name)) for v in ("S1", "S1_conf", "ST", "ST_conf")}
-        for name in sobol["input"].values
-    },
-    "data_quality": quality.summary() | {"data_quality_notes": quality.notes},
-    "grades": [g.as_dict() for g in grades],
-    "provenance": provenance,
-}
-_ = (out / "summary.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+summary = pcflab.report_summary(
+    det,
+    mc,
+    method_profiles=methods,
+    contributions_by_factor=by_factor,
+    tornado_swing=swings,
+    variance_shares=shares,
+    data_quality=quality,
+    sobol=sobol,
+    grades=grades,
+)
+_ = pcflab.write_report_outputs(params.output_dir, summary, mc, det)

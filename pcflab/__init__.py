@@ -13,8 +13,10 @@ The public API:
   are made of;
 - ``data_quality``: the product's DQR, primary-data, traceable-data and cut-off shares;
 - ``grade`` / ``class_label_svg``: the footprint class, with its probability under uncertainty;
-- ``plot_*``: the figures of all of the above;
-- ``run_report``: a papermill report of a model.
+- ``plot_*``: the figures of all of the above; ``*_table`` / ``html_table``: its tables;
+- ``run_report``: a papermill report of a model; ``report_summary`` /
+  ``write_report_outputs``: its ``summary.json`` (schema ``ReportSummary``) and
+  ``results.nc``.
 """
 
 from pcflab.analysis import (
@@ -44,7 +46,14 @@ from pcflab.factors import load_factors
 from pcflab.models import compile_model, load_model
 from pcflab.reporting import (
     ReportParameters,
+    ReportSummary,
     class_label_svg,
+    contribution_table,
+    factor_table,
+    gas_table,
+    grade_table,
+    html_table,
+    method_table,
     plot_class_probabilities,
     plot_convergence,
     plot_histogram,
@@ -52,7 +61,15 @@ from pcflab.reporting import (
     plot_stages,
     plot_tornado,
     plot_variance_shares,
+    process_table,
+    quality_table,
+    report_provenance,
+    report_summary,
     run_report,
+    sobol_table,
+    stage_table,
+    statistics_table,
+    write_report_outputs,
 )
 
 from ._version import __version__
@@ -64,17 +81,24 @@ __all__ = [
     "GradeResult",
     "PcfError",
     "ReportParameters",
+    "ReportSummary",
     "__version__",
     "class_label_svg",
     "compare_methods",
     "compile_model",
+    "contribution_table",
     "contributions",
     "data_quality",
     "evaluate",
+    "factor_table",
     "footprint",
+    "gas_table",
     "grade",
+    "grade_table",
+    "html_table",
     "load_factors",
     "load_model",
+    "method_table",
     "plot_class_probabilities",
     "plot_convergence",
     "plot_histogram",
@@ -82,15 +106,23 @@ __all__ = [
     "plot_stages",
     "plot_tornado",
     "plot_variance_shares",
+    "process_table",
     "product_dqr",
+    "quality_table",
     "quantity_table",
     "report_categories",
+    "report_provenance",
+    "report_summary",
     "run_report",
     "sensitivity",
     "simulate",
     "simulate_until",
+    "sobol_table",
+    "stage_table",
     "standard_errors",
+    "statistics_table",
     "summary",
     "tornado",
     "variance_shares",
+    "write_report_outputs",
 ]

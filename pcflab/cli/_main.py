@@ -17,7 +17,7 @@ def _cmd_demo(args):
     from pcflab.reporting import run_report
 
     print(f"pcflab demo: report of {DEMO_MODEL} ({args.samples} Monte Carlo samples, seed {args.seed})", flush=True)
-    html = run_report(DEMO_MODEL, "steel", out_dir=args.out, samples=args.samples, seed=args.seed, progress=True)
+    html = run_report(DEMO_MODEL, "steel", out_dir=args.out, n_samples=args.samples, seed=args.seed, progress=True)
     print(f"report written: {html}")
     return 0
 
@@ -26,7 +26,7 @@ def _cmd_report(args):
     from pcflab.reporting import run_report
 
     html = run_report(
-        args.model, args.notebook, out_dir=args.out, samples=args.samples, seed=args.seed, progress=not args.quiet
+        args.model, args.notebook, out_dir=args.out, n_samples=args.samples, seed=args.seed, progress=not args.quiet
     )
     print(f"report written: {html}")
     return 0

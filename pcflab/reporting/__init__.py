@@ -1,8 +1,12 @@
-"""What people look at: figures, class labels and papermill reports.
+"""What people look at: figures, tables, class labels and papermill reports.
 
-``plot_*`` draw the results of ``pcflab.analysis`` with matplotlib; ``class_label_svg``
-draws a product's class label; ``run_report`` executes a parameterised notebook with
-papermill in a staging folder and writes its HTML and results atomically.
+``plot_*`` draw the results of ``pcflab.analysis`` with matplotlib; ``*_table`` turn them
+into display-ready tables (units in the column names) and ``html_table`` renders one;
+``class_label_svg`` draws a product's class label; ``report_summary`` lays a report's
+numbers out as its ``summary.json`` (schema: ``ReportSummary``) and
+``write_report_outputs`` writes it with ``results.nc``, atomically; ``run_report``
+executes a parameterised notebook with papermill in a staging folder and writes its HTML
+and results atomically.
 """
 
 from ._label import class_label_svg
@@ -16,10 +20,33 @@ from ._plots import (
     plot_variance_shares,
 )
 from ._report import ReportParameters, notebook_path, report_name, run_report
+from ._summary import PROVENANCE_KEYS, ReportSummary, report_provenance, report_summary, write_report_outputs
+from ._tables import (
+    contribution_table,
+    factor_table,
+    gas_table,
+    grade_table,
+    html_table,
+    method_table,
+    process_table,
+    quality_table,
+    sobol_table,
+    stage_table,
+    stage_totals,
+    statistics_table,
+)
 
 __all__ = [
+    "PROVENANCE_KEYS",
     "ReportParameters",
+    "ReportSummary",
     "class_label_svg",
+    "contribution_table",
+    "factor_table",
+    "gas_table",
+    "grade_table",
+    "html_table",
+    "method_table",
     "notebook_path",
     "plot_class_probabilities",
     "plot_convergence",
@@ -28,6 +55,15 @@ __all__ = [
     "plot_stages",
     "plot_tornado",
     "plot_variance_shares",
+    "process_table",
+    "quality_table",
     "report_name",
+    "report_provenance",
+    "report_summary",
     "run_report",
+    "sobol_table",
+    "stage_table",
+    "stage_totals",
+    "statistics_table",
+    "write_report_outputs",
 ]

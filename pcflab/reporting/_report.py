@@ -10,9 +10,12 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
-from pcflab.core import ReportError
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from pcflab.core import ReportError, renamed_arguments
 
 __all__ = ["ReportParameters", "notebook_path", "report_name", "run_report"]
 
@@ -66,11 +69,12 @@ def _swap_into_place(staging, out_dir):
         shutil.rmtree(backup, ignore_errors=True)
 
 
+@renamed_arguments("0.2", samples="n_samples")
 def run_report(
     model="steel/bf-bof-hot-rolled-coil",
     notebook="steel",
     out_dir=None,
-    samples=10_000,
+    n_samples=10_000,
     seed=42,
     parameters=None,
     progress=False,
@@ -87,12 +91,16 @@ def run_report(
     out_dir : str or Path, optional
         Destination folder; ``reports/<model id with '-'>`` in the working directory
         by default.
-    samples : int
-        Monte Carlo samples.
+    n_samples : int
+        Monte Carlo samples (``samples``, its old name, works with a
+        ``DeprecationWarning`` until pcflab 0.3).
     seed : int
         Seed of the Monte Carlo run.
     parameters : dict, optional
-        Further notebook parameters (checked against the notebook's parameters cell).
+        Further notebook parameters (checked against the notebook's parameters cell). A
+        ``samples`` key is taken as ``n_samples`` (with a ``DeprecationWarning``); a
+        notebook that still declares ``samples`` instead of ``n_samples`` is given it
+        under its old name.
     progress : bool
         Show papermill's cell progress bar.
     kernel_name : str
@@ -114,8 +122,20 @@ def run_report(
     name = report_name(model)
     out_dir = Path(out_dir) if out_dir is not None else Path("reports") / name
     out_dir = out_dir.resolve()
-    params = {"model": str(model), "samples": int(samples), "seed": int(seed), **(parameters or {})}
+    parameters = dict(parameters or {})
+    if "samples" in parameters:
+        if "n_samples" in parameters:
+            raise TypeError("run_report got both parameters 'samples' and 'n_samples': give 'n_samples' only")
+        warnings.warn(
+            "run_report(parameters={'samples': ...}) is deprecated since pcflab 0.2: use n_samples=...",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        n_samples = parameters.pop("samples")
+    params = {"model": str(model), "n_samples": int(n_samples), "seed": int(seed), **parameters}
     declared = pm.inspect_notebook(str(nb_file))
+    if "n_samples" not in declared and "samples" in declared:  # a notebook of pcflab 0.1
+        params["samples"] = params.pop("n_samples")
     unknown = sorted(set(params) - set(declared) - {"output_dir"})
     if unknown:
         raise ReportError(
@@ -156,20 +176,45 @@ def run_report(
     return out_dir / "report.html"
 
 
-class ReportParameters:
+_POSITIONAL = ("model", "n_samples", "seed", "gwp_set", "output_dir", "sobol_n", "schemes")
+
+
+def _bad(name, value, must):
+    raise ReportError(
+        f"report parameter {name}={value!r} is invalid: it must be {must}",
+        field=name,
+        hint=f"pass -p {name} <value> to papermill or fix the call",
+    )
+
+
+def _renamed_samples(data, stacklevel):
+    if "samples" in data:
+        if "n_samples" in data:
+            raise TypeError("ReportParameters got both 'samples' and its new name 'n_samples': give 'n_samples' only")
+        warnings.warn(
+            "ReportParameters(samples=...) is deprecated since pcflab 0.2: use n_samples=...",
+            DeprecationWarning,
+            stacklevel=stacklevel + 1,
+        )
+        data = dict(data)
+        data["n_samples"] = data.pop("samples")
+    return data
+
+
+class ReportParameters(BaseModel):
     """Validated parameters of a footprint report notebook.
 
     Parameters
     ----------
     model : str
         Model file or shipped model name.
-    samples : int
-        Monte Carlo samples (>= 100).
+    n_samples : int
+        Monte Carlo samples (>= 100). ``samples`` is its deprecated name.
     seed : int
         Seed (0 <= seed < 2**64).
     gwp_set : {"AR4", "AR5", "AR6"}
-        GWP100 set.
-    output_dir : str
+        GWP100 set (``pcflab.methods.GWP_SETS``).
+    output_dir : str or Path
         Folder where the notebook writes its results files.
     sobol_n : int
         Sobol base sample size of the sensitivity section (a power of two >= 16; the model
@@ -177,6 +222,8 @@ class ReportParameters:
     schemes : sequence of str
         Class schemes the product is graded under (ids of ``pcflab.methods.list_schemes()``
         or scheme files).
+    profile : str
+        Method profile (a key of ``pcflab.methods.PROFILES``; ``iso14067`` by default).
 
     Raises
     ------
@@ -184,33 +231,73 @@ class ReportParameters:
         Naming the parameter that is wrong and what it must be.
     """
 
-    def __init__(self, model, samples, seed, gwp_set="AR6", output_dir=".", sobol_n=0, schemes=()):
-        from pcflab.methods import GWP_SETS, list_schemes
+    model_config = ConfigDict(extra="forbid")
 
-        def bad(name, value, must):
+    model: str
+    n_samples: int
+    seed: int
+    gwp_set: str = "AR6"
+    output_dir: Path = Path(".")
+    sobol_n: int = 0
+    schemes: list[str] = []
+    profile: str = "iso14067"
+
+    def __init__(self, *args, **data):
+        if len(args) > len(_POSITIONAL):
+            raise TypeError(f"ReportParameters takes at most {len(_POSITIONAL)} positional arguments")
+        data = _renamed_samples(data, stacklevel=2)
+        for name, value in zip(_POSITIONAL, args, strict=False):
+            if name in data:
+                raise TypeError(f"ReportParameters got multiple values for {name!r}")
+            data[name] = value
+        super().__init__(**data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check(cls, data):
+        from pcflab.methods import GWP_SETS, PROFILES, list_schemes
+
+        if not isinstance(data, dict):
+            return data
+        data = _renamed_samples(data, stacklevel=8)
+        unknown = sorted(set(data) - set(cls.model_fields))
+        if unknown:
             raise ReportError(
-                f"report parameter {name}={value!r} is invalid: it must be {must}",
-                field=name,
-                hint=f"pass -p {name} <value> to papermill or fix the call",
+                f"unknown report parameter(s): {', '.join(unknown)}",
+                field=unknown[0],
+                hint=f"the parameters are: {', '.join(cls.model_fields)}",
             )
-
+        model = data.get("model")
+        n_samples, seed = data.get("n_samples"), data.get("seed")
+        gwp_set, profile = data.get("gwp_set", "AR6"), data.get("profile", "iso14067")
+        sobol_n, schemes = data.get("sobol_n", 0), data.get("schemes", ())
         if not isinstance(model, str) or not model:
-            bad("model", model, "a model file or shipped model name")
-        if isinstance(samples, bool) or not isinstance(samples, int) or samples < 100:
-            bad("samples", samples, "an integer >= 100")
+            _bad("model", model, "a model file or shipped model name")
+        if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 100:
+            _bad("n_samples", n_samples, "an integer >= 100")
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
-            bad("seed", seed, "an integer between 0 and 2**64 - 1")
+            _bad("seed", seed, "an integer between 0 and 2**64 - 1")
         if gwp_set not in GWP_SETS:
-            bad("gwp_set", gwp_set, f"one of {', '.join(GWP_SETS)}")
+            _bad("gwp_set", gwp_set, f"one of {', '.join(GWP_SETS)}")
+        if not isinstance(profile, str) or profile not in PROFILES:
+            _bad("profile", profile, f"one of {', '.join(PROFILES)}")
         is_int = isinstance(sobol_n, int) and not isinstance(sobol_n, bool)
         if not is_int or (sobol_n != 0 and (sobol_n < 16 or sobol_n & (sobol_n - 1))):
-            bad("sobol_n", sobol_n, "0 (no sensitivity section) or a power of two >= 16, such as 256")
+            _bad("sobol_n", sobol_n, "0 (no sensitivity section) or a power of two >= 16, such as 256")
         if isinstance(schemes, str) or not all(isinstance(x, str) for x in schemes):
-            bad("schemes", schemes, "a list of scheme ids or scheme files")
+            _bad("schemes", schemes, "a list of scheme ids or scheme files")
         known = set(list_schemes())
         for x in schemes:
             if x not in known and not Path(x).is_file():
-                bad("schemes", x, f"a scheme file or one of the shipped schemes: {', '.join(sorted(known))}")
-        self.model, self.samples, self.seed, self.gwp_set = model, samples, seed, gwp_set
-        self.sobol_n, self.schemes = sobol_n, list(schemes)
-        self.output_dir = Path(output_dir)
+                _bad("schemes", x, f"a scheme file or one of the shipped schemes: {', '.join(sorted(known))}")
+        if not isinstance(data.get("output_dir", "."), str | os.PathLike):
+            _bad("output_dir", data["output_dir"], "a folder path")
+        return data | {"schemes": list(schemes)}
+
+    @property
+    def samples(self):
+        """Deprecated name of ``n_samples`` [1]."""
+        warnings.warn(
+            "ReportParameters.samples is deprecated since pcflab 0.2: use n_samples", DeprecationWarning, stacklevel=2
+        )
+        return self.n_samples

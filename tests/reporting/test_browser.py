@@ -33,7 +33,7 @@ def chromium():
 def test_report_renders_in_chromium(chromium, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    html = pcflab.run_report("steel/bf-bof-hot-rolled-coil", "steel", out_dir=tmp_path / "steel", samples=300, seed=3)
+    html = pcflab.run_report("steel/bf-bof-hot-rolled-coil", "steel", out_dir=tmp_path / "steel", n_samples=300, seed=3)
     errors, requests = [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)

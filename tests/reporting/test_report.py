@@ -18,7 +18,7 @@ SAMPLES, SEED = 500, 7
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports") / "steel"
-    html = pcflab.run_report(MODEL, "steel", out_dir=out, samples=SAMPLES, seed=SEED)
+    html = pcflab.run_report(MODEL, "steel", out_dir=out, n_samples=SAMPLES, seed=SEED)
     return html
 
 
@@ -27,6 +27,23 @@ def test_report_files_exist(report):
     for name in ("report.html", "report.ipynb", "results.nc", "summary.json", "run.json"):
         assert (folder / name).is_file(), name
     assert not list(folder.parent.glob(".steel.staging-*"))
+
+
+def test_report_outputs_are_the_library_layout(report):
+    """summary.json is report_summary of the library results, results.nc holds the same run."""
+    import xarray as xr
+
+    summary = json.loads((report.parent / "summary.json").read_text(encoding="utf-8"))
+    assert list(summary) == list(pcflab.ReportSummary.model_fields)
+    pcflab.ReportSummary.model_validate(summary)
+    mc = pcflab.simulate(MODEL, SAMPLES, SEED)
+    with xr.open_dataset(report.parent / "results.nc") as ds:
+        assert (ds["total"].values == mc["total"].values).all()
+        assert float(ds["deterministic"].sum()) == pytest.approx(summary["deterministic_total"], rel=1e-12)
+    html = report.read_text(encoding="utf-8")
+    for factor in pcflab.compile_model(pcflab.load_model(MODEL), pcflab.load_factors()).factor_ids:
+        assert f"<th>{factor.replace('/', '/<wbr/>')}</th>" in html  # the factor table, ids breakable
+    assert "<th>region</th>" in html and "<th>year</th>" in html
 
 
 def test_report_numbers_equal_the_library(report):
@@ -83,11 +100,23 @@ def test_report_hides_code_and_loads_nothing_from_the_network(report):
 
 def test_failed_run_keeps_the_previous_report(report):
     before = report.read_bytes()
-    with pytest.raises(ReportError, match="samples"):
-        pcflab.run_report(MODEL, "steel", out_dir=report.parent, samples=5, seed=SEED)
+    with pytest.raises(ReportError, match="n_samples=5 is invalid"):
+        pcflab.run_report(MODEL, "steel", out_dir=report.parent, n_samples=5, seed=SEED)
     assert report.read_bytes() == before
     failed = report.parent.with_name("steel.failed")
     assert (failed / "report.ipynb").is_file()
+
+
+def test_old_samples_spelling_still_runs(tmp_path):
+    with pytest.warns(DeprecationWarning, match=r"run_report\(samples=\.\.\.\) is deprecated"):
+        html = pcflab.run_report(
+            MODEL, "steel", out_dir=tmp_path / "old", samples=200, seed=3, parameters={"sobol_n": 0, "schemes": []}
+        )
+    summary = json.loads((html.parent / "summary.json").read_text(encoding="utf-8"))
+    assert summary["provenance"]["n_samples"] == 200 and summary["monte_carlo"]["n"] == 200
+    assert summary["sobol"] is None and summary["grades"] == []
+    run = json.loads((html.parent / "run.json").read_text(encoding="utf-8"))
+    assert run["parameters"]["n_samples"] == 200 and "samples" not in run["parameters"]
 
 
 def test_unknown_parameter_is_refused_before_running(tmp_path):
