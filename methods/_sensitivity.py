@@ -119,31 +119,34 @@ def design_error(method, n, n_groups=None, levels=4):
     if method not in methods:
         return f"unknown method {method!r}", f"use one of {', '.join(methods)}"
     if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        return f"the sample size n must be an integer, got {n!r}", "give n as an int"
+        return f"the sample size n_samples must be an integer, got {n!r}", "give n_samples as an int"
     n = int(n)
     grouped = n_groups is not None
     if grouped and method not in ("sobol", "morris"):
         return f"{method} does not report indices per group", "use method='sobol' or 'morris', or groups=None"
     if method == "sobol" and (n < 2 or n & (n - 1)):
         return (
-            f"Sobol's design needs a power of two as base sample size n, got {n}",
-            f"use n = {_powers_of_two_around(n)}",
+            f"Sobol's design needs a power of two as base sample size n_samples, got {n}",
+            f"use n_samples = {_powers_of_two_around(n)}",
         )
     if method == "morris":
         if isinstance(levels, bool) or not isinstance(levels, int | np.integer) or levels < 2 or levels % 2:
             return f"Morris needs an even number of grid levels of at least 2, got {levels!r}", "use levels=4"
         if n < 2:
-            return f"Morris needs at least 2 trajectories (sigma is their spread), got n = {n}", "use n = 10 to 50"
+            return (
+                f"Morris needs at least 2 trajectories (sigma is their spread), got n_samples = {n}",
+                "use n_samples = 10 to 50",
+            )
         if grouped and n_groups < 2:
             return f"Morris needs at least two groups, got {n_groups}", "group the variables differently"
     if method == "fast" and n <= 4 * _FAST_M**2:
-        return f"FAST needs n > 4 M^2 = {4 * _FAST_M**2} samples per variable, got {n}", "use n = 1024 or more"
+        return f"FAST needs n > 4 M^2 = {4 * _FAST_M**2} samples per variable, got {n}", "use n_samples = 1024 or more"
     if method == "rbd_fast" and n <= 4 * _RBD_M:
-        return f"RBD-FAST needs n > 4 M = {4 * _RBD_M} samples, got {n}", "use n = 1024 or more"
+        return f"RBD-FAST needs n > 4 M = {4 * _RBD_M} samples, got {n}", "use n_samples = 1024 or more"
     if method == "delta" and n < _DELTA_MIN:
-        return f"delta needs at least {_DELTA_MIN} samples (10 bins of 10), got {n}", "use n = 1000 or more"
+        return f"delta needs at least {_DELTA_MIN} samples (10 bins of 10), got {n}", "use n_samples = 1000 or more"
     if method == "pawn" and n < 100:
-        return f"PAWN needs at least 100 samples (10 per conditioning slice), got {n}", "use n = 1000 or more"
+        return f"PAWN needs at least 100 samples (10 per conditioning slice), got {n}", "use n_samples = 1000 or more"
     return None
 
 

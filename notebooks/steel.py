@@ -28,6 +28,7 @@ model = "steel/bf-bof-hot-rolled-coil"  # model file or shipped model name
 n_samples = 10_000  # Monte Carlo samples
 seed = 42  # seed of the Monte Carlo run
 gwp_set = "AR6"  # GWP100 set: AR4, AR5 or AR6
+profile = "iso14067"  # method profile (pcflab.methods.PROFILES)
 output_dir = "."  # where results.nc and summary.json are written
 sobol_n = 256  # Sobol base sample size (power of two; 0 leaves the Sobol section out)
 schemes = [  # class schemes to grade the product under (pcflab.methods.list_schemes())
@@ -49,13 +50,14 @@ params = pcflab.ReportParameters(
     n_samples=n_samples,
     seed=seed,
     gwp_set=gwp_set,
+    profile=profile,
     output_dir=output_dir,
     sobol_n=sobol_n,
     schemes=schemes,
 )
 factors = pcflab.load_factors()
 system = pcflab.load_model(params.model)
-compiled = pcflab.compile_model(system, factors)
+compiled = pcflab.compile_model(system, factors, params.profile)
 
 
 def table(frame, digits=1):
@@ -164,7 +166,7 @@ show(pcflab.plot_tornado(swings, top=12))
 # ### Share of the variance (squared rank correlation with the total)
 
 # %%
-shares = pcflab.variance_shares(mc, model=compiled)
+shares = pcflab.variance_shares(compiled, gwp_set=params.gwp_set, result=mc)
 show(pcflab.plot_variance_shares(shares, top=12))
 display(
     Markdown(
@@ -182,7 +184,7 @@ display(
 # %%
 sobol = None
 if params.sobol_n:
-    sobol = pcflab.sensitivity(compiled, "sobol", n=params.sobol_n, seed=params.seed, gwp_set=params.gwp_set)
+    sobol = pcflab.sensitivity(compiled, "sobol", gwp_set=params.gwp_set, n_samples=params.sobol_n, seed=params.seed)
     show(pcflab.plot_sobol(sobol, top=12))
     display(
         Markdown(
@@ -214,11 +216,11 @@ if not quality_table.empty:
 # ## Footprint class
 #
 # The product's class under each scheme, deterministic and with its probability from the
-# Monte Carlo run (each sample's footprint against that sample's thresholds: a sliding
-# scale moves with the sampled scrap share).
+# Monte Carlo run above, reused rather than run again (each sample's footprint against that
+# sample's thresholds: a sliding scale moves with the sampled scrap share).
 
 # %%
-grades = [pcflab.grade(compiled, sid, n_samples=params.n_samples, seed=params.seed) for sid in params.schemes]
+grades = [pcflab.grade(compiled, sid, gwp_set=params.gwp_set, result=mc) for sid in params.schemes]
 if grades:
     table(pcflab.grade_table(grades))
 for g in grades:

@@ -38,7 +38,8 @@ def prepare(model, factors=None, profile=None):
     """
     if isinstance(model, CompiledModel):
         if profile is None or get_profile(profile) == model.profile:
-            return model
+            # a model from compile_model has not had its profile's cut-off applied yet
+            return model if hasattr(model, "cutoff") else _apply_cutoff(model)
         factors, model = model.factor_table, model.model
     if isinstance(factors, xr.Dataset):
         factors = FactorDB(factors)

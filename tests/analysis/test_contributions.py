@@ -191,7 +191,7 @@ def test_variance_shares_of_a_sum_of_normals(model_file, db):
     Spearman rho is about 1.06^0.5 (1 - rho^2) / sqrt(n) (Fieller et al. 1957): 0.0084 and
     0.0022 at n = 10 000; the tolerances are four of them.
     """
-    frame = variance_shares(pcflab.load_model(_two_normals(model_file)), n=10_000, seed=7, factors=db)
+    frame = variance_shares(pcflab.load_model(_two_normals(model_file)), n_samples=10_000, seed=7, factors=db)
     r = {"x1": math.sqrt(1 / 5), "x2": math.sqrt(4 / 5)}
     rho = {k: 6 / math.pi * math.asin(v / 2) for k, v in r.items()}
     assert frame.loc["x1", "rho"] == pytest.approx(rho["x1"], abs=0.034)
@@ -208,7 +208,7 @@ def test_variance_shares_of_a_sum_of_normals(model_file, db):
 
 def test_variance_shares_are_rank_invariant_and_match_scipy(cm):
     result = pcflab.simulate(cm, 3_000, seed=3, keep="totals", record="all")
-    frame = variance_shares(result, model=cm)
+    frame = variance_shares(cm, result=result)
     theta, total = result["theta"].values, result["total"].values
     for name, row in frame.iterrows():
         column = cm.parameter_ids.index(row["id"])
@@ -216,21 +216,21 @@ def test_variance_shares_are_rank_invariant_and_match_scipy(cm):
     warped = result.copy()
     warped["theta"] = (warped["theta"].dims, np.arcsinh(theta) ** 3)  # strictly increasing
     warped["total"] = (("sample",), np.exp(total / 50.0) - 1)
-    again = variance_shares(warped, model=cm)
+    again = variance_shares(cm, result=warped)
     np.testing.assert_allclose(again.loc[frame.index, "rho"], frame["rho"], rtol=0, atol=1e-12)
 
 
 def test_variance_shares_errors(cm, model_file):
     result = pcflab.simulate(cm, 100, seed=3, keep="totals")
     with pytest.raises(PcfError, match="no sampled inputs") as err:
-        variance_shares(result, model=cm)
+        variance_shares(cm, result=result)
     assert "record='all'" in err.value.hint
     full = pcflab.simulate(cm, 100, seed=3, keep="totals", record="all")
     with pytest.raises(PcfError, match="not a shipped model") as err:
         variance_shares(full)  # test/contrib is not shipped: the model must be given
     assert "model=" in err.value.hint
     with pytest.raises(PcfError, match="not simulated from"):
-        variance_shares(full, model=pcflab.load_model(_two_normals(model_file)))
+        variance_shares(pcflab.load_model(_two_normals(model_file)), result=full)
 
 
 def test_steel_contributions_tornado_and_variance_shares():
@@ -248,7 +248,7 @@ def test_steel_contributions_tornado_and_variance_shares():
     # the largest swing acts on the largest contribution: the pig-iron factor or the hot-metal ratio
     assert swings.index[0] in ("glo/steel/pig-iron/ipcc2006 (co2_fossil)", "hot_metal_per_steel")
     assert swings.loc["scrap_share", "swing"] == 0  # not used by the inventory
-    shares = variance_shares(STEEL, n=4_000, seed=1)
+    shares = variance_shares(STEEL, n_samples=4_000, seed=1)
     top = {"glo/steel/pig-iron/ipcc2006 (co2_fossil)", "hot_metal_per_steel"}
     assert set(swings.index[:2]) == top and set(shares.index[:2]) == top  # same two drivers, ~46 % each
     assert 0.8 < shares.attrs["rho2_sum"] <= 1.05

@@ -50,3 +50,13 @@ def test_bf_bof_excluded_share_stays_within_five_per_cent():
     full = float(pcflab.footprint("steel/bf-bof-hot-rolled-coil")["gwp100"].sum())
     cut = float(pcflab.footprint("steel/bf-bof-hot-rolled-coil", profile=profile)["gwp100"].sum())
     assert 0.95 * full <= cut <= full
+
+
+def test_a_compiled_model_gets_its_profiles_cutoff_too():
+    # a CompiledModel from compile_model went into the analyses without its cut-off before
+    profile = MethodProfile(name="cut5", title="5 % cut-off", cutoff_share=0.05)
+    compiled = pcflab.compile_model(pcflab.load_model("steel/bf-bof-hot-rolled-coil"), pcflab.load_factors(), profile)
+    from_path = pcflab.footprint("steel/bf-bof-hot-rolled-coil", profile=profile)
+    from_compiled = pcflab.footprint(compiled)
+    assert from_compiled.attrs["cutoff_excluded_share"] == from_path.attrs["cutoff_excluded_share"] > 0
+    assert float(from_compiled["gwp100"].sum()) == float(from_path["gwp100"].sum())

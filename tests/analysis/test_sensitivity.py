@@ -99,7 +99,7 @@ def test_sanity_of_the_analytic_values():
 
 
 def test_sobol_of_an_additive_model(gadget):
-    ds = sensitivity(gadget, "sobol", n=1024, seed=42)
+    ds = sensitivity(gadget, "sobol", n_samples=1024, seed=42)
     assert list(ds["input"].values) == ["heat", "power", "leak"]  # by ST, largest first
     within(ds, "S1", SHARE, atol=0.05)
     within(ds, "ST", SHARE, atol=0.05)
@@ -109,7 +109,7 @@ def test_sobol_of_an_additive_model(gadget):
 @pytest.mark.parametrize(("groups", "expected"), [("process", PROCESS), ("stage", None)])
 def test_sobol_groups_are_the_sums_of_their_members(gadget, groups, expected):
     expected = expected or {"production": PROCESS["assembly"], "raw_material_acquisition": PROCESS["parts"]}
-    ds = sensitivity(gadget, "sobol", n=1024, seed=42, groups=groups)
+    ds = sensitivity(gadget, "sobol", n_samples=1024, seed=42, groups=groups)
     within(ds, "S1", expected, atol=0.05)
     within(ds, "ST", expected, atol=0.05)
     assert ds["members"].values.tolist() == [2, 1]
@@ -125,7 +125,7 @@ def test_sobol_groups_are_the_sums_of_their_members(gadget, groups, expected):
     ],
 )
 def test_custom_groups(gadget, mapping):
-    ds = sensitivity(gadget, "sobol", n=1024, seed=42, groups=mapping)
+    ds = sensitivity(gadget, "sobol", n_samples=1024, seed=42, groups=mapping)
     first = "grid" if "grid" in mapping else "power"
     within(ds, "S1", {"parts": PROCESS["parts"], first: PROCESS["assembly"]}, atol=0.05)
     assert ds.attrs["grouping"] == "custom"
@@ -133,7 +133,7 @@ def test_custom_groups(gadget, mapping):
 
 
 def test_morris_of_an_additive_model_is_exact(gadget):
-    ds = sensitivity(gadget, "morris", n=10, seed=1)
+    ds = sensitivity(gadget, "morris", n_samples=10, seed=1)
     assert list(ds["input"].values) == ["heat", "power", "leak"]
     np.testing.assert_allclose(ds["mu_star"].sel(input=list(MU_STAR)), list(MU_STAR.values()), rtol=1e-9)
     np.testing.assert_allclose(ds["sigma"], 0.0, atol=1e-9)
@@ -142,10 +142,10 @@ def test_morris_of_an_additive_model_is_exact(gadget):
 
 
 def test_fast_and_rbd_fast_of_an_additive_model(gadget):
-    fast = sensitivity(gadget, "fast", n=1024, seed=42)
+    fast = sensitivity(gadget, "fast", n_samples=1024, seed=42)
     np.testing.assert_allclose(fast["S1"].sel(input=list(SHARE)), list(SHARE.values()), atol=0.02)
     np.testing.assert_allclose(fast["ST"].sel(input=list(SHARE)), list(SHARE.values()), atol=0.02)
-    rbd = sensitivity(gadget, "rbd_fast", n=2048, seed=42)
+    rbd = sensitivity(gadget, "rbd_fast", n_samples=2048, seed=42)
     within(rbd, "S1", SHARE, atol=0.05)
     assert rbd.attrs["ranking"] == "S1" and list(rbd["input"].values) == ["heat", "power", "leak"]
 
@@ -159,7 +159,7 @@ def test_given_data_methods_rank_the_inputs(gadget):
     assert list(pawn["input"].values) == ["heat", "power", "leak"]
     assert set(pawn.data_vars) == {"minimum", "mean", "median", "maximum", "CV"}
     # without a result the sample is simulated here, with the same seed: the same indices
-    here = sensitivity(gadget, "pawn", n=2000, seed=7)
+    here = sensitivity(gadget, "pawn", n_samples=2000, seed=7)
     assert here.attrs["runs"] == 2000
     np.testing.assert_array_equal(here["median"].values, pawn["median"].values)
 
@@ -168,7 +168,7 @@ def test_given_data_methods_rank_the_inputs(gadget):
 
 
 def test_dataset_layout(gadget, tmp_path):
-    ds = sensitivity(gadget, "sobol", n=256, seed=3, second_order=True)
+    ds = sensitivity(gadget, "sobol", n_samples=256, seed=3, second_order=True)
     assert set(ds.data_vars) == {"S1", "S1_conf", "ST", "ST_conf", "S2", "S2_conf"}
     assert ds["S2"].dims == ("input", "input_2")
     assert list(ds["input_2"].values) == list(ds["input"].values)  # sorted alike
@@ -197,16 +197,16 @@ def test_dataset_layout(gadget, tmp_path):
 
 
 def test_reproducible(gadget):
-    a = sensitivity(gadget, "sobol", n=256, seed=11)
-    xr.testing.assert_identical(a, sensitivity(gadget, "sobol", n=256, seed=11))
-    assert not np.array_equal(a["S1"].values, sensitivity(gadget, "sobol", n=256, seed=12)["S1"].values)
+    a = sensitivity(gadget, "sobol", n_samples=256, seed=11)
+    xr.testing.assert_identical(a, sensitivity(gadget, "sobol", n_samples=256, seed=11))
+    assert not np.array_equal(a["S1"].values, sensitivity(gadget, "sobol", n_samples=256, seed=12)["S1"].values)
 
 
 def test_rank_correlations_are_reported_as_ignored(gadget, model_file):
     text = GADGET + "correlations:\n  - {parameters: [power, heat], spearman: 0.5}\n"
     cm = pcflab.compile_model(pcflab.load_model(model_file(text, "corr.yaml")), gadget.factor_table)
     with pytest.warns(UserWarning, match="declares 1 rank correlations.*treats every quantity as independent"):
-        ds = sensitivity(cm, "sobol", n=128)
+        ds = sensitivity(cm, "sobol", n_samples=128)
     assert ds.attrs["inputs"] == "independent (1 declared rank correlations ignored)"
 
 
@@ -252,7 +252,7 @@ def pilots():
 @pytest.mark.parametrize("pilot", PILOTS)
 def test_pilot_models_sobol(pilots, pilot):
     cm = pilots[pilot]
-    ds = sensitivity(cm, method="sobol", n=256)
+    ds = sensitivity(cm, method="sobol", n_samples=256)
     k = len(quantity_table(cm))
     assert ds.sizes["input"] == k and ds.attrs["runs"] == 256 * (k + 2)
     for var in ("S1", "S1_conf", "ST", "ST_conf"):
@@ -270,7 +270,7 @@ def test_pilot_models_sobol(pilots, pilot):
 def test_pilot_top_drivers(pilots, pilot):
     """The three largest ST at n = 1024 are those recorded above (the set; the order of close
     runners-up, e.g. aluminium's second and third, is within the intervals)."""
-    ds = sensitivity(pilots[pilot], method="sobol", n=1024, seed=42)
+    ds = sensitivity(pilots[pilot], method="sobol", n_samples=1024, seed=42)
     assert str(ds["input"].values[0]) == TOP3[pilot][0]
     assert set(ds["input"].values[:3]) == set(TOP3[pilot])
     # the first two are clearly above the fourth (the tyre's third, nr_share 0.061 +- 0.007, and
@@ -283,7 +283,7 @@ def test_pilot_top_drivers(pilots, pilot):
 def test_pilot_groups(pilots, grouping):
     cm = pilots[PILOTS[0]]
     table = quantity_table(cm)
-    ds = sensitivity(cm, method="sobol", n=256, groups=grouping)
+    ds = sensitivity(cm, method="sobol", n_samples=256, groups=grouping)
     assert sorted(ds["input"].values) == sorted(set(table[grouping]))
     assert int(ds["members"].sum()) == len(table)
     counts = table[grouping].value_counts()
@@ -302,10 +302,13 @@ NO_MODEL = "no/such/model.yaml"  # errors below must come before the model is lo
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
-        ({"method": "sobol", "n": 1000}, r"power of two as base sample size n, got 1000\n.*use n = 512 or 1024"),
-        ({"method": "sobol", "n": 100}, r"use n = 64 or 128"),
-        ({"method": "fast", "n": 50}, r"FAST needs n > 4 M\^2 = 64"),
-        ({"method": "delta", "n": 50}, r"delta needs at least 100 samples"),
+        (
+            {"method": "sobol", "n_samples": 1000},
+            r"power of two as base sample size n_samples, got 1000\n.*use n_samples = 512 or 1024",
+        ),
+        ({"method": "sobol", "n_samples": 100}, r"use n_samples = 64 or 128"),
+        ({"method": "fast", "n_samples": 50}, r"FAST needs n > 4 M\^2 = 64"),
+        ({"method": "delta", "n_samples": 50}, r"delta needs at least 100 samples"),
         ({"method": "lasso"}, r"unknown sensitivity method 'lasso'\n.*sobol, morris, fast, rbd_fast, delta, pawn"),
         ({"groups": "supplier"}, r"unknown grouping 'supplier'\n.*process, stage, factor_family, source"),
         ({"groups": ["process"]}, r"groups must be a grouping name or a mapping, got list"),
@@ -357,12 +360,12 @@ def test_the_result_must_hold_theta_and_match(gadget, model_file):
 )
 def test_bad_group_mappings(gadget, groups, match):
     with pytest.raises(PcfError, match=match):
-        sensitivity(gadget, "sobol", n=64, groups=groups)
+        sensitivity(gadget, "sobol", n_samples=64, groups=groups)
 
 
 def test_morris_needs_two_groups(gadget):
     with pytest.raises(PcfError, match="Morris needs at least two groups; grouping by 'source' gives one"):
-        sensitivity(gadget, "morris", n=10, groups="source")
+        sensitivity(gadget, "morris", n_samples=10, groups="source")
 
 
 def test_nonfinite_footprint_says_how_many_runs(gadget, model_file):
@@ -372,7 +375,7 @@ def test_nonfinite_footprint_says_how_many_runs(gadget, model_file):
     ).replace("amount: leak, unit: kg", "amount: leak * 10 ** (40 * x) / 1e80, unit: kg")
     cm = pcflab.compile_model(pcflab.load_model(model_file(text, "overflow.yaml")), gadget.factor_table)
     with pytest.raises(PcfError, match=r"NaN or infinite in \d+ of 384 design runs"):
-        sensitivity(cm, "sobol", n=64)
+        sensitivity(cm, "sobol", n_samples=64)
 
 
 def test_constant_footprint(gadget, model_file):
@@ -382,7 +385,7 @@ def test_constant_footprint(gadget, model_file):
     text = text.replace("amount: power, unit", "amount: power * 0, unit")
     cm = pcflab.compile_model(pcflab.load_model(model_file(text, "flat.yaml")), gadget.factor_table)
     with pytest.raises(PcfError, match=r"the same in all 320 design runs"):
-        sensitivity(cm, "sobol", n=64)
+        sensitivity(cm, "sobol", n_samples=64)
 
 
 def test_groupings_are_the_quantity_table_columns(gadget):

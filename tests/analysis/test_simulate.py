@@ -149,19 +149,7 @@ def test_rank_correlation_is_induced_and_marginals_kept(model_file, factor_file)
     yaml += "correlations:\n  - {parameters: [power, extra], spearman: 0.7}\n"
     m = pcflab.load_model(model_file(yaml, "corr.yaml"))
     cmc = pcflab.compile_model(m, cm.factor_table)
-    theta = pcflab.kernel.sample_parameters(
-        9,
-        0,
-        20_000,
-        cmc.kinds,
-        cmc.p1,
-        cmc.p2,
-        cmc.p3,
-        cmc.keys,
-        p4=cmc.p4,
-        table=cmc.table,
-        correlation=cmc.correlation,
-    )
+    theta = pcflab.kernel.sample_parameters(cmc.kernel_parameters, 9, 0, 20_000)
     rho = scipy.stats.spearmanr(theta[:, 0], theta[:, 1]).statistic
     assert rho == pytest.approx(0.7, abs=0.02)
     med = np.median(theta[:, 0]) / 3.6e3  # J/kg -> kWh/t
@@ -191,7 +179,7 @@ def test_streaming_statistics_match_the_cube_and_chunking(model_file, factor_fil
 
 def test_evaluate_external_theta(model_file, factor_file):
     cm = lognormal_sum_model(model_file, factor_file)
-    theta = pcflab.kernel.sample_parameters(12, 0, 500, cm.kinds, cm.p1, cm.p2, cm.p3, cm.keys, p4=cm.p4)
+    theta = pcflab.kernel.sample_parameters(cm.kernel_parameters, 12, 0, 500)
     got = pcflab.evaluate(cm, theta)["total"].values
     np.testing.assert_array_equal(got, pcflab.simulate(cm, 500, seed=12)["total"].values)
     with pytest.raises(pcflab.PcfError, match=r"needs \(n_samples, 4\)"):
@@ -232,7 +220,7 @@ def test_bad_run_arguments(kwargs, error):
 
 
 def test_steel_100k_samples_with_stage_by_gas():
-    mc = pcflab.simulate("steel/bf-bof-hot-rolled-coil", samples=100_000, seed=1)
+    mc = pcflab.simulate("steel/bf-bof-hot-rolled-coil", n_samples=100_000, seed=1)
     assert mc["gwp100"].shape == (100_000, 5, 11)
     assert np.isfinite(mc["total"].values).all()
 
@@ -255,7 +243,7 @@ def test_dask_cluster_gives_bit_identical_results(model_file, factor_file):
 def test_recorded_parameters_are_the_sampled_values(model_file, factor_file):
     cm = lognormal_sum_model(model_file, factor_file)
     r = pcflab.simulate(cm, 1_000, seed=15, record=["power", "extra"], keep="totals")
-    theta = pcflab.kernel.sample_parameters(15, 0, 1_000, cm.kinds, cm.p1, cm.p2, cm.p3, cm.keys, p4=cm.p4)
+    theta = pcflab.kernel.sample_parameters(cm.kernel_parameters, 15, 0, 1_000)
     np.testing.assert_array_equal(r["parameter_power"].values, theta[:, 0])
     np.testing.assert_array_equal(r["parameter_extra"].values, theta[:, 1])
     assert r["parameter_power"].attrs["units"] == "m ** 2 / s ** 2"  # kWh/t in SI base units (J/kg)

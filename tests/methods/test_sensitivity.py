@@ -283,8 +283,8 @@ def test_salib_global_state_is_left_alone(linear_sample):
 @pytest.mark.parametrize(
     ("method", "n", "match"),
     [
-        ("sobol", 1000, r"power of two.*got 1000.*use n = 512 or 1024"),
-        ("sobol", 3000, r"use n = 2048 or 4096"),
+        ("sobol", 1000, r"power of two.*got 1000.*use n_samples = 512 or 1024"),
+        ("sobol", 3000, r"use n_samples = 2048 or 4096"),
         ("sobol", 1, r"power of two of at least 2"),
         ("morris", 1, r"at least 2 trajectories"),
         ("fast", 64, r"FAST needs n > 4 M\^2 = 64"),
@@ -303,8 +303,8 @@ def test_bad_sample_sizes(method, n, match):
 def test_design_error_says_what_and_how():
     assert design_error("sobol", 1024) is None
     assert design_error("sobol", 1000) == (
-        "Sobol's design needs a power of two as base sample size n, got 1000",
-        "use n = 512 or 1024",
+        "Sobol's design needs a power of two as base sample size n_samples, got 1000",
+        "use n_samples = 512 or 1024",
     )
     assert "does not report indices per group" in design_error("fast", 1024, n_groups=2)[0]
     assert design_error("morris", 10, levels=3)[0] == "Morris needs an even number of grid levels of at least 2, got 3"

@@ -37,7 +37,7 @@ def test_parser_rejects_what_it_does_not_know():
 def test_derived_parameter_and_conditional_per_sample(model_file, factors):
     cm = pcflab.compile_model(pcflab.load_model(model_file(DERIVED)), factors)
     mc = pcflab.simulate(cm, 2_000, seed=4)
-    theta = kernel.sample_parameters(4, 0, 2_000, cm.kinds, cm.p1, cm.p2, cm.p3, cm.keys)
+    theta = kernel.sample_parameters(cm.kernel_parameters, 4, 0, 2_000)
     names = [i.split("/")[-1] for i in cm.parameter_ids]
     j = {n: names.index(n) for n in ("power", "losses", "kwh_cap")}
     to_kwh = 1 / 3.6e6 * 1000  # SI J/kg -> kWh/t

@@ -64,7 +64,7 @@ def test_report_numbers_equal_the_library(report):
 def test_report_analyses_equal_the_library(report):
     """Sensitivity, contributions, data quality and grades in the report are the library's."""
     summary = json.loads((report.parent / "summary.json").read_text(encoding="utf-8"))
-    sobol = pcflab.sensitivity(MODEL, "sobol", n=256, seed=SEED)
+    sobol = pcflab.sensitivity(MODEL, "sobol", n_samples=256, seed=SEED)
     assert list(summary["sobol"]) == list(sobol["input"].values)
     for name in sobol["input"].values[:3]:
         assert summary["sobol"][name]["ST"] == float(sobol["ST"].sel(input=name))

@@ -31,8 +31,8 @@ def results():
         "methods": pcflab.compare_methods(system, factors),
         "by_factor": pcflab.contributions(compiled, by="factor", gwp_set="AR6"),
         "swings": pcflab.tornado(compiled, gwp_set="AR6"),
-        "shares": pcflab.variance_shares(mc, model=compiled),
-        "sobol": pcflab.sensitivity(compiled, "sobol", n=16, seed=SEED, gwp_set="AR6"),
+        "shares": pcflab.variance_shares(compiled, result=mc),
+        "sobol": pcflab.sensitivity(compiled, "sobol", n_samples=16, seed=SEED, gwp_set="AR6"),
         "quality": pcflab.data_quality(compiled, gwp_set="AR6"),
         "grades": [pcflab.grade(compiled, "espr-steel-hrc-2026-draft", n_samples=N, seed=SEED)],
     }

@@ -142,7 +142,7 @@ def test_factor_table_rows_are_the_model_factors_as_the_database_has_them(compil
 
 def test_sobol_and_quality_tables(compiled):
     cm = compiled[BOF]
-    sobol = pcflab.sensitivity(cm, "sobol", n=16, seed=1, gwp_set="AR6")
+    sobol = pcflab.sensitivity(cm, "sobol", n_samples=16, seed=1, gwp_set="AR6")
     table = pcflab.sobol_table(sobol, top=5)
     assert list(table.index) == list(sobol["input"].values[:5])
     for name in table.index:
