@@ -1,17 +1,12 @@
 """Every shipped sector model loads, solves, simulates and compares under every profile."""
 
-import importlib.resources
-
 import numpy as np
 import pytest
 
 import pcflab
 from pcflab.methods import PROFILES
 
-ROOT = importlib.resources.files("pcflab.datasets").joinpath("models")
-MODELS = sorted(
-    f"{d.name}/{f.name[:-5]}" for d in ROOT.iterdir() if d.is_dir() for f in d.iterdir() if f.name.endswith(".yaml")
-)
+MODELS = pcflab.models.shipped_models()
 
 
 def test_the_four_pilot_sectors_are_shipped():

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import pcflab
 from pcflab.core import ureg
+from pcflab.models import shipped_models
 
 MODELS = Path(__file__).resolve().parents[1] / "datasets" / "models"
 
@@ -70,8 +71,13 @@ def published_per_functional_unit(entry, model):
 ENTRIES = entries()
 
 
+def test_every_shipped_model_has_a_published_value():
+    covered = {e.model for _, _, e in ENTRIES}
+    assert [name for name in shipped_models() if name not in covered] == []
+
+
 def test_every_entry_names_a_shipped_model():
-    names = {str(p.relative_to(MODELS).with_suffix("")) for p in MODELS.rglob("*.yaml") if p.name != "validation.yaml"}
+    names = set(shipped_models())
     unknown = [f"{path.name}[{i}]: {e.model}" for path, i, e in ENTRIES if e.model not in names]
     assert unknown == []
 

@@ -97,7 +97,6 @@ def _run_profiles(args):
 
 
 def _cmd_models(args):
-    import importlib.resources
     import json
 
     if args.schema:
@@ -106,10 +105,10 @@ def _cmd_models(args):
         print(json.dumps(model_schema(), indent=2, ensure_ascii=False))
         return 0
 
-    root = importlib.resources.files("pcflab.datasets").joinpath("models")
-    for sector in sorted(p.name for p in root.iterdir() if p.is_dir()):
-        for f in sorted(p.name for p in root.joinpath(sector).iterdir() if p.name.endswith(".yaml")):
-            print(f"{sector}/{f[:-5]}")
+    from pcflab.models import shipped_models
+
+    for name in shipped_models():
+        print(name)
     return 0
 
 

@@ -9,10 +9,11 @@ model out as the flat arrays of a ``CompiledModel`` that ``pcflab.kernel`` evalu
 
 from ._compile import CompiledModel, compile_model, stream_key
 from ._formula import Formula, parse_formula
-from ._product_system import ProductSystem, load_model, model_path, model_schema
+from ._product_system import NOT_MODEL_FILES, ProductSystem, load_model, model_path, model_schema, shipped_models
 from ._yaml import read_yaml_mapping
 
 __all__ = [
+    "NOT_MODEL_FILES",
     "CompiledModel",
     "Formula",
     "ProductSystem",
@@ -22,5 +23,6 @@ __all__ = [
     "model_schema",
     "parse_formula",
     "read_yaml_mapping",
+    "shipped_models",
     "stream_key",
 ]

@@ -21,7 +21,7 @@ from pcflab.methods import GASES, STAGES
 
 from ._yaml import _dotted, _gc_paused, _LineMap, read_yaml_mapping
 
-__all__ = ["ProductSystem", "load_model", "model_path", "model_schema"]
+__all__ = ["NOT_MODEL_FILES", "ProductSystem", "load_model", "model_path", "model_schema", "shipped_models"]
 
 Gas = Literal[GASES]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
@@ -390,6 +390,26 @@ def _one_error(err, path, lines):
             break
         keys = keys[:-1]
     return ModelError(message, file=path, line=line, field=_dotted(loc), hint=hint)
+
+
+#: YAML files of the model folders that are not models (per-sector validation tables)
+NOT_MODEL_FILES = frozenset({"validation.yaml"})
+
+
+def shipped_models():
+    """List the shipped models by name.
+
+    Returns
+    -------
+    list of str
+        ``sector/name`` of every model file under ``datasets/models`` (``validation.yaml``
+        and other files of ``NOT_MODEL_FILES`` left out), sorted; each is a name that
+        ``load_model`` takes.
+    """
+    root = Path(str(importlib.resources.files("pcflab.datasets").joinpath("models")))
+    return sorted(
+        str(path.relative_to(root).with_suffix("")) for path in root.rglob("*.yaml") if path.name not in NOT_MODEL_FILES
+    )
 
 
 def model_path(name):

@@ -19,6 +19,7 @@ import numpy as np
 
 import pcflab
 from pcflab.methods import GWP_SETS, PROFILES
+from pcflab.models import shipped_models
 
 MODELS_DIR = Path(pcflab.__file__).resolve().parents[1] / "datasets" / "models"
 N_SAMPLES = 256
@@ -55,7 +56,7 @@ def machine():
 
 def shipped_models():
     """Every shipped model file, as a path relative to the models folder."""
-    return sorted(str(p.relative_to(MODELS_DIR)) for p in MODELS_DIR.rglob("*.yaml"))
+    return [f"{name}.yaml" for name in shipped_models()]
 
 
 def result_hashes(name):

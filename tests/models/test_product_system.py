@@ -112,7 +112,7 @@ def test_committed_json_schema_is_current():
 
 # --- Reading YAML: the libyaml fast path gives what ruamel.yaml's round-trip loader gives ---
 
-SHIPPED_MODELS = sorted((Path(__file__).parents[2] / "datasets" / "models").glob("**/*.yaml"))
+SHIPPED_MODELS = [pcflab.models.model_path(name) for name in pcflab.models.shipped_models()]
 
 # Scalars whose type depends on the YAML version or on ruamel's rules (one per line, as values)
 TRICKY_SCALARS = """
