@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 import pcflab
+from pcflab import models as pcflab_models
 from pcflab.methods import GWP_SETS, PROFILES
-from pcflab.models import shipped_models
 
 MODELS_DIR = Path(pcflab.__file__).resolve().parents[1] / "datasets" / "models"
 N_SAMPLES = 256
@@ -56,7 +56,7 @@ def machine():
 
 def shipped_models():
     """Every shipped model file, as a path relative to the models folder."""
-    return [f"{name}.yaml" for name in shipped_models()]
+    return [f"{name}.yaml" for name in pcflab_models.shipped_models()]
 
 
 def result_hashes(name):
