@@ -224,7 +224,10 @@ def test_ratio_parameter_keeps_its_unit_in_an_exchange(model_file, factors, decl
 
 # --- Reading YAML: the libyaml fast path gives what ruamel.yaml's round-trip loader gives ---
 
-SHIPPED_MODELS = sorted((Path(__file__).parents[2] / "datasets" / "models").glob("**/*.yaml"))
+# validation.yaml files (a list of published values per sector, tests/test_validation_table.py) are not models
+SHIPPED_MODELS = sorted(
+    p for p in (Path(__file__).parents[2] / "datasets" / "models").glob("**/*.yaml") if p.name != "validation.yaml"
+)
 
 # Scalars whose type depends on the YAML version or on ruamel's rules (one per line, as values)
 TRICKY_SCALARS = """
