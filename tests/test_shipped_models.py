@@ -10,7 +10,11 @@ from pcflab.methods import PROFILES
 
 ROOT = importlib.resources.files("pcflab.datasets").joinpath("models")
 MODELS = sorted(
-    f"{d.name}/{f.name[:-5]}" for d in ROOT.iterdir() if d.is_dir() for f in d.iterdir() if f.name.endswith(".yaml")
+    f"{d.name}/{f.name[:-5]}"
+    for d in ROOT.iterdir()
+    if d.is_dir()
+    for f in d.iterdir()
+    if f.name.endswith(".yaml") and f.name != "validation.yaml"  # a sector's published values, not a model
 )
 
 
