@@ -22,7 +22,7 @@ SAME_MACHINE = record.machine()["flags"] == RECORD["machine"]["flags"]
 
 
 def test_record_covers_every_shipped_model():
-    assert sorted(RECORD["results"]) == record.shipped_models()
+    assert sorted(RECORD["results"]) == sorted(record.shipped_models())
 
 
 @pytest.mark.slow
