@@ -8,6 +8,7 @@ from pcflab.factors import FactorDB, load_factors
 from pcflab.methods import GASES, PROFILES, STAGES, get_profile
 from pcflab.models import CompiledModel, ProductSystem, load_model
 
+from ._agreement import method_agreement
 from ._prepare import _raise_status, _weights, prepare
 from ._provenance import _provenance
 from ._vocabulary import old_calls
@@ -137,7 +138,9 @@ def compare_methods(model, factors=None, *, profiles="all"):
     pandas.DataFrame
         One row per profile: GWP set, allocation, recycling, electricity, the total and
         its split by life-cycle stage and reporting category [kg CO2e per functional unit],
-        and the share excluded by cut-off.
+        and the share excluded by cut-off. ``attrs["agreement"]``: for each group of
+        profiles with the same total, the rules that differ between them and why they
+        cannot part them for this model (``method_agreement``).
     """
     import pandas as pd
 
@@ -150,9 +153,11 @@ def compare_methods(model, factors=None, *, profiles="all"):
     elif not isinstance(model, ProductSystem):
         model = load_model(model)
     names = list(PROFILES) if profiles == "all" else list(profiles)
-    rows = []
+    rows, emitted = [], set()
     for name in names:
         det = footprint(model, factors, profile=name)
+        by_gas = abs(det["gwp100"]).sum([d for d in det["gwp100"].dims if d != "gas"])
+        emitted |= {str(g) for g in det["gas"].values[(by_gas > 0).values]}
         profile = get_profile(name)
         stages = det["gwp100"].groupby("stage").sum().sum("gas").to_series()
         row = {
@@ -167,4 +172,6 @@ def compare_methods(model, factors=None, *, profiles="all"):
         row["total"] = float(det["gwp100"].sum())
         row["cutoff_excluded_share"] = det.attrs["cutoff_excluded_share"]
         rows.append(row)
-    return pd.DataFrame(rows).set_index("profile")
+    table = pd.DataFrame(rows).set_index("profile")
+    table.attrs["agreement"] = method_agreement(table, model, emitted)
+    return table
