@@ -23,12 +23,8 @@ PENDING = {
     "models/aluminium/primary-ingot.sources.md",
     "models/steel/bf-bof-hot-rolled-coil.yaml",
     "models/steel/eaf-hot-rolled-bar.yaml",
-    "models/textiles/cotton-t-shirt.yaml",
-    "models/tyres/passenger-car-tyre.yaml",
     "models/steel/bf-bof-hot-rolled-coil.sources.md",
     "models/steel/eaf-hot-rolled-bar.sources.md",
-    "models/textiles/cotton-t-shirt.sources.md",
-    "models/tyres/passenger-car-tyre.sources.md",
 }
 FILES = sorted(p for ext in ("csv", "yaml", "md") for p in DATASETS.rglob(f"*.{ext}"))
 
