@@ -1,10 +1,11 @@
 """Accounting and analysis methods of pcflab.
 
-GWP sets, gases and stages, method profiles, allocation, recycling, pedigree and data
+GWP sets, gases and stages, method profiles, CBAM goods and precursors, allocation, recycling, pedigree and data
 quality, grading schemes, sensitivity designs and statistics.
 """
 
 from ._allocation import ALLOCATION_METHODS, allocation_share
+from ._cbam import CBAM_CATEGORIES, CBAM_GOODS, CbamGood, cbam_category, cbam_good, is_relevant_precursor, normalise_cn
 from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
 from ._grading import GradeClass, Scheme, class_index, classify, list_schemes, load_scheme, thresholds, to_scheme_units
@@ -16,6 +17,13 @@ from ._sensitivity import DESIGN_METHODS, GIVEN_DATA_METHODS, RANKING, design_er
 from ._statistics import summarize
 
 __all__ = [
+    "CBAM_CATEGORIES",
+    "CBAM_GOODS",
+    "CbamGood",
+    "cbam_category",
+    "cbam_good",
+    "is_relevant_precursor",
+    "normalise_cn",
     "DESIGN_METHODS",
     "GIVEN_DATA_METHODS",
     "GradeClass",

@@ -32,7 +32,14 @@ class MethodProfile(BaseModel):
     cutoff_share : factor-linked activities and direct emissions contributing less than
         this share of the total are excluded (and the excluded share reported) [0-1].
     gases : gases counted; others are set to zero.
-    cbam_boundary : count only processes within the CBAM boundary.
+    cbam_boundary : count only the embedded emissions of a CBAM good (``pcflab.methods.cbam_good``):
+        the direct emissions of its production processes and of its relevant precursors
+        (Regulation (EU) 2023/956, Annex IV point 2; Implementing Regulation (EU) 2023/1773,
+        Annex II, section 3); a model without a CN code of Annex I is an error.
+    cbam_emissions : under ``cbam_boundary``, which embedded emissions are counted:
+        ``regime`` (direct, plus indirect for the goods not listed in Annex II of Regulation
+        (EU) 2023/956: cement and fertilisers), ``direct`` or ``indirect`` (the emissions of
+        the electricity consumed, shown apart).
     references, notes : sources and the choices that are pcflab's defaults.
     """
 
@@ -47,6 +54,7 @@ class MethodProfile(BaseModel):
     cutoff_share: float = Field(0.0, ge=0.0, lt=1.0)
     gases: tuple[str, ...] = GASES
     cbam_boundary: bool = False
+    cbam_emissions: Literal["regime", "direct", "indirect"] = "regime"
     references: tuple[str, ...] = ()
     notes: str = ""
 
@@ -100,18 +108,31 @@ PROFILES = {
         ),
         MethodProfile(
             name="cbam",
-            title="EU CBAM embedded emissions (Regulation (EU) 2023/956; Implementing Regulation (EU) 2025/2621)",
+            title="EU CBAM embedded emissions (Regulation (EU) 2023/956; Implementing Regulations (EU) 2023/1773, "
+            "2025/2621)",
             gwp_set="AR5",
             allocation="mass",
             recycling="cut_off",
             electricity="location",
             gases=("co2_fossil", "cf4", "c2f6", "co2e"),
             cbam_boundary=True,
-            references=("Regulation (EU) 2023/956, Annex IV", "Implementing Regulation (EU) 2025/2621"),
-            notes="Direct and indirect embedded emissions within the CBAM boundary: CO2 and, for aluminium, "
-            "PFCs (CF4, C2F6) with AR5 GWPs as in EU monitoring rules; processes marked within_cbam: false "
-            "(fuel extraction and supply) are outside; pre-characterised factors (co2e) inside the boundary "
-            "are kept because their gases cannot be separated.",
+            references=(
+                "Regulation (EU) 2023/956, Article 7(1), Annex I (goods), Annex II (only direct emissions), "
+                "Annex IV point 2 (embedded emissions of simple and complex goods)",
+                "Implementing Regulation (EU) 2023/1773, Annex II, sections 2 (aggregated goods categories) and 3 "
+                "(production routes and relevant precursors)",
+                "Implementing Regulation (EU) 2025/2621 (default values)",
+            ),
+            notes="Embedded emissions of a CBAM good (the model's cn_code, Annex I of 2023/956): direct emissions "
+            "of its production processes plus the embedded emissions of the relevant precursors of its "
+            "route (2023/1773 Annex II section 3; a process whose cn_code is not a relevant precursor, such as "
+            "alumina for aluminium or coke for steel, is outside with all it alone feeds); processes marked "
+            "within_cbam: false (fuel extraction and supply) are outside. Indirect emissions (electricity "
+            "consumed, grid factors and electricity-producing processes) are computed and reported apart, and "
+            "counted in the total only for cement and fertilisers (2023/956 Article 7(1), Annex II). CO2 and, "
+            "for aluminium, PFCs (CF4, C2F6) with AR5 GWPs as in EU monitoring rules; pre-characterised "
+            "factors (co2e) inside the boundary are kept because their gases cannot be separated. N2O of "
+            "nitric acid and nitrogen fertilisers (Annex I) is not yet counted.",
         ),
     )
 }

@@ -4,8 +4,9 @@ import numpy as np
 import xarray as xr
 
 from pcflab import kernel
+from pcflab.core import PcfError
 from pcflab.factors import FactorDB, load_factors
-from pcflab.methods import GASES, PROFILES, STAGES, get_profile
+from pcflab.methods import GASES, PROFILES, STAGES, cbam_good, get_profile
 from pcflab.models import CompiledModel, ProductSystem, load_model
 
 from ._agreement import method_agreement
@@ -37,6 +38,10 @@ def footprint(model, factors=None, *, profile=None, gwp_set=None):
         ``mass`` (process, gas) [kg of gas per functional unit] and ``gwp100``
         (process, gas) [kg CO2e per functional unit], with coordinate ``stage`` on
         ``process``; provenance in ``attrs``. ``result.gwp100.sum()`` is the footprint.
+        Under a CBAM profile, ``attrs`` also hold the good (``cbam_cn_code``,
+        ``cbam_sector``, ``cbam_goods_category``), ``cbam_direct_emissions`` and
+        ``cbam_indirect_emissions`` [kg CO2e per functional unit], and
+        ``cbam_indirect_counted`` (1 if the indirect part is in the total).
 
     Notes
     -----
@@ -74,7 +79,30 @@ def footprint(model, factors=None, *, profile=None, gwp_set=None):
         other = footprint(cm.model, cm.factor_table, gwp_set=gwp_set, profile=location)
         ds.attrs["electricity_market_based_total"] = float(ds["gwp100"].sum())
         ds.attrs["electricity_location_based_total"] = float(other["gwp100"].sum())
+    if cm.profile.cbam_boundary and cm.profile.cbam_emissions == "regime":
+        ds.attrs.update(_cbam_attrs(cm, gwp_set))
     return ds
+
+
+def _cbam_attrs(cm, gwp_set):
+    """Return the CBAM good and its direct and indirect embedded emissions, reported apart.
+
+    Indirect emissions (of the electricity consumed) are always computed and shown; they
+    are in the total only where ``cbam_indirect_counted`` is 1 (cement, fertilisers:
+    Regulation (EU) 2023/956, Article 7(1) and Annex II).
+    """
+    good = cbam_good(cm.model.cn_code, file=cm.model.path, line=cm.model.line_of("cn_code"))
+    out = {
+        "cbam_cn_code": good.cn_code,
+        "cbam_sector": good.sector,
+        "cbam_goods_category": good.category,
+        "cbam_indirect_counted": int(good.indirect_counted),
+    }
+    for part in ("direct", "indirect"):
+        profile = cm.profile.model_copy(update={"cbam_emissions": part, "name": f"{cm.profile.name}-{part}"})
+        other = footprint(cm.model, cm.factor_table, gwp_set=gwp_set, profile=profile)
+        out[f"cbam_{part}_emissions"] = float(other["gwp100"].sum())
+    return out
 
 
 #: Gases counted as biogenic in the ISO 14067 separate reporting.
@@ -140,7 +168,10 @@ def compare_methods(model, factors=None, *, profiles="all"):
         its split by life-cycle stage and reporting category [kg CO2e per functional unit],
         and the share excluded by cut-off. ``attrs["agreement"]``: for each group of
         profiles with the same total, the rules that differ between them and why they
-        cannot part them for this model (``method_agreement``).
+        cannot part them for this model (``method_agreement``). With ``profiles="all"``, a
+        profile that does not apply (``cbam`` for a product that is not a CBAM good) is left
+        out and ``attrs["not_applicable"]`` says why (profile name: reason); asked for by
+        name, it raises.
     """
     import pandas as pd
 
@@ -153,8 +184,14 @@ def compare_methods(model, factors=None, *, profiles="all"):
     elif not isinstance(model, ProductSystem):
         model = load_model(model)
     names = list(PROFILES) if profiles == "all" else list(profiles)
-    rows, emitted = [], set()
+    rows, emitted, not_applicable = [], set(), {}
     for name in names:
+        if profiles == "all" and get_profile(name).cbam_boundary:
+            try:  # "all" leaves out the CBAM profile for a product that is not a CBAM good, and says why
+                cbam_good(model.cn_code, file=model.path, line=model.line_of("cn_code"))
+            except PcfError as exc:
+                not_applicable[get_profile(name).name] = exc.message
+                continue
         det = footprint(model, factors, profile=name)
         by_gas = abs(det["gwp100"]).sum([d for d in det["gwp100"].dims if d != "gas"])
         emitted |= {str(g) for g in det["gas"].values[(by_gas > 0).values]}
@@ -174,4 +211,5 @@ def compare_methods(model, factors=None, *, profiles="all"):
         rows.append(row)
     table = pd.DataFrame(rows).set_index("profile")
     table.attrs["agreement"] = method_agreement(table, model, emitted)
+    table.attrs["not_applicable"] = not_applicable
     return table

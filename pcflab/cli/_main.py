@@ -74,7 +74,8 @@ def _run_profiles(args):
     from pcflab.methods import GASES, PROFILES
 
     names = list(PROFILES) if args.profiles == "all" else [p.strip() for p in args.profiles.split(",")]
-    table = compare_methods(args.model, args.factors, profiles=names)
+    table = compare_methods(args.model, args.factors, profiles="all" if args.profiles == "all" else names)
+    names = [n for n in names if n in table.index]  # "all" leaves out a profile that does not apply
     by_gas = {}
     for name in names:
         det = footprint(args.model, args.factors, profile=name)
@@ -93,6 +94,8 @@ def _run_profiles(args):
         print("\nReported separately [kg CO2e per functional unit]:")
         cats = table[[c for c in table.columns if c.startswith("category:")] + ["cutoff_excluded_share"]]
         print(cats.rename(columns=lambda c: c.removeprefix("category:")).to_string())
+        for name, why in table.attrs.get("not_applicable", {}).items():
+            print(f"\n{name}: not applicable ({why})")
     return 0
 
 

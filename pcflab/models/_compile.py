@@ -29,8 +29,11 @@ from pcflab.methods import (
     RECYCLING_COEFFICIENTS,
     STAGES,
     allocation_share,
+    cbam_category,
+    cbam_good,
     get_profile,
     gsd_from_pedigree,
+    is_relevant_precursor,
     parse_pedigree,
 )
 
@@ -289,6 +292,7 @@ class _ModelCompiler:
         self.rows = _FactorRows()
         self.contracts = []
         self.resolutions, self.notes, self.problems = [], [], []
+        self.cbam = None  # the CBAM good and the part of every process, under a CBAM boundary
 
     def compile(self):
         """Run every step; the ``CompiledModel``."""
@@ -351,13 +355,13 @@ class _ModelCompiler:
         self.contracts = _electricity_contracts(self.model, self.profile, self.factors, self.resolutions)
         for pid, proc in self.model.processes.items():
             share = _allocation_share(self.model, pid, proc, self.profile)
-            burden = self._burden(proc)
+            burden = self._boundary_scale(pid)
             for k, inp in enumerate(proc.inputs):
                 self._collect(self._add_input, pid, proc, k, inp, share)
             for k, em in enumerate(proc.emissions):
                 self._collect(self._add_emission, pid, proc, k, em, share * burden)
             for k, fu in enumerate(proc.factors):
-                self._collect(self._add_factor_use, pid, proc, k, fu, share * burden)
+                self._collect(self._add_factor_use, pid, proc, k, fu, share)
             if proc.co_products and _allocation_method(proc, self.profile) == "system_expansion":
                 for k, co in enumerate(proc.co_products):
                     for m, sub in enumerate(co.substitutes):
@@ -370,9 +374,32 @@ class _ModelCompiler:
         except PcfError as exc:
             self.problems.append(exc)
 
-    def _burden(self, proc):
-        """1, or 0 for a process outside the CBAM boundary under a CBAM profile."""
-        return 0.0 if (self.profile.cbam_boundary and not proc.within_cbam) else 1.0
+    def _boundary_scale(self, pid, fid=None):
+        """1 if an exchange of process ``pid`` counts under the profile's boundary, else 0.
+
+        Without a CBAM boundary every exchange counts. Under it, the process's part
+        (``_cbam_parts``: direct, indirect or outside) decides, and a factor use ``fid``
+        of an electricity factor is indirect (the electricity consumed, Regulation (EU)
+        2023/956, Annex IV); the profile's ``cbam_emissions`` and the good's regime say
+        which parts count (Article 7(1) and Annex II: direct only for iron and steel,
+        aluminium and hydrogen).
+        """
+        if not self.profile.cbam_boundary:
+            return 1.0
+        if self.cbam is None:
+            self.cbam = _cbam_parts(self.model)
+            outside = [p for p, part in self.cbam.parts.items() if part == "outside"]
+            if outside:
+                self.notes.append(f"cbam: outside the boundary of {self.cbam.good.category}: {', '.join(outside)}")
+        part = self.cbam.parts[pid]
+        if part == "direct" and fid is not None and _is_electricity(self.factors, fid):
+            part = "indirect"
+        mode = self.profile.cbam_emissions
+        if mode == "regime":
+            counted = ("direct", "indirect") if self.cbam.good.indirect_counted else ("direct",)
+        else:
+            counted = (mode,)
+        return 1.0 if part in counted else 0.0
 
     def _add_input(self, pid, proc, k, inp, share):
         keys = ("processes", pid, "inputs", k)
@@ -390,6 +417,7 @@ class _ModelCompiler:
         keys = ("processes", pid, "factors", k)
         i = self.proc_index[pid]
         fid = self._factor_id(keys, fu.factor)
+        multiplier = multiplier * self._boundary_scale(pid, fid)
         per = self._per(fid)
         split = self.contracts if (self.contracts and _is_grid_electricity(self.factors, fid)) else []
         amount = fu.amount
@@ -454,7 +482,8 @@ class _ModelCompiler:
                 for name in _CIRCULARITY_TERMS:
                     text = re.sub(rf"\b{name}\b", f"({getattr(block, name)})", text)
                 amount = f"({block.mass}) * ({text})"
-                e = self._exchange(keys, amount, block.unit, per, proc.reference_product, self._burden(proc))
+                burden = self._boundary_scale(block.process, fid)
+                e = self._exchange(keys, amount, block.unit, per, proc.reference_product, burden)
                 self.uses.append((self.proc_index[block.process], self._factor_row(fid, per), e))
 
     def raise_problems(self):
@@ -1078,6 +1107,59 @@ def _property_quantity(model, where, text):
     if not isinstance(q, ureg.Quantity) or q.magnitude < 0:
         raise model.error(f"{text!r} is not a non-negative quantity with a unit", where, hint)
     return q
+
+
+class _CbamParts(NamedTuple):
+    """The CBAM good of a model and the part of each process: direct, indirect or outside."""
+
+    good: object
+    parts: dict
+
+
+def _cbam_parts(model):
+    """Which processes are inside the CBAM boundary of the model's good, and as what.
+
+    From the reference process, through the inputs: a process marked ``within_cbam:
+    false`` is outside; a process with a ``cn_code`` of its own is a relevant precursor
+    (inside, judged by its own category from there on) if its category is one of the
+    consuming good's route (Implementing Regulation (EU) 2023/1773, Annex II, section 3),
+    an electricity producer (its emissions are indirect) if it makes electricity, and
+    outside otherwise (alumina for aluminium, coke for steel: not CBAM goods); a process
+    without one is a production process of the good it feeds. A process reached by no
+    path inside is outside; one reached both as direct and as indirect counts as direct.
+    """
+    good = cbam_good(model.cn_code, file=model.path, line=model.line_of("cn_code"), field="cn_code")
+    parts = dict.fromkeys(model.processes, "outside")
+    stack, seen = [(model.reference_process, good.category, "direct")], set()
+    while stack:
+        pid, category, part = stack.pop()
+        proc = model.processes.get(pid)
+        if proc is None or (pid, category, part) in seen or not proc.within_cbam:
+            continue
+        seen.add((pid, category, part))
+        if proc.cn_code is not None and pid != model.reference_process:
+            keys = ("processes", pid, "cn_code")
+            own = cbam_category(proc.cn_code, file=model.path, line=model.line_of(*keys), field=_dotted_keys(keys))
+            if own == "electricity":
+                part = "indirect"
+            elif own is None or not is_relevant_precursor(own, category):
+                continue
+            else:
+                category = own
+        if parts[pid] != "direct":
+            parts[pid] = part
+        stack.extend((inp.process, category, part) for inp in proc.inputs)
+    return _CbamParts(good, parts)
+
+
+def _dotted_keys(keys):
+    """``processes.coke_oven.cn_code`` from a key path."""
+    return ".".join(str(k) for k in keys)
+
+
+def _is_electricity(db, fid):
+    """Whether a factor is one of electricity consumed (its key starts with ``electricity/``)."""
+    return str(db.ds["key"].sel(factor=fid).item()).startswith("electricity/")
 
 
 def _is_grid_electricity(db, fid):

@@ -9,7 +9,7 @@ import importlib.resources
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from pcflab.core import ModelError
 from pcflab.factors import TRACEABILITY
-from pcflab.methods import GASES, STAGES
+from pcflab.methods import GASES, STAGES, normalise_cn
 
 from ._yaml import _dotted, _gc_paused, _LineMap, read_yaml_mapping
 
@@ -27,6 +27,20 @@ Gas = Literal[GASES]  # type: ignore[valid-type]
 Stage = Literal[STAGES]  # type: ignore[valid-type]
 Amount = float | str
 Traceability = Literal[TRACEABILITY]  # type: ignore[valid-type]
+
+
+def _checked_cn(code):
+    """Return the CN code as written, once ``normalise_cn`` has checked its digits."""
+    normalise_cn(code)
+    return code
+
+
+#: A Combined Nomenclature code of 4, 6 or 8 digits, spaces allowed ("7208 39 00").
+CnCode = Annotated[
+    str,
+    pydantic.AfterValidator(_checked_cn),
+    Field(json_schema_extra={"pattern": r"^\d{4}( ?\d{2}){0,2}$"}),
+]
 
 
 class _Strict(BaseModel):
@@ -190,7 +204,10 @@ class Process(_Strict):
     then overrides both;
     ``report_as`` marks emissions that ISO 14067 reports separately (direct land-use change,
     aircraft); ``within_cbam`` is False for processes outside the EU CBAM boundary (e.g.
-    extraction and supply of fuels).
+    extraction and supply of fuels); ``cn_code`` is the CN code of the reference product
+    when it is a good of its own (a precursor such as pig iron, or an input such as
+    alumina or coke): under the ``cbam`` profile the process then counts only if its good
+    is a relevant precursor of the good it feeds (``pcflab.methods.CBAM_CATEGORIES``).
     """
 
     name: str
@@ -204,6 +221,7 @@ class Process(_Strict):
     allocation_shares: dict[str, float] | None = None
     report_as: Literal["dluc", "aircraft"] | None = None
     within_cbam: bool = True
+    cn_code: CnCode | None = None
     description: str | None = None
     source: str | None = None
 
@@ -276,6 +294,10 @@ class ProductSystem(_Strict):
         File it was read from (not part of the file).
     sha256 : str
         SHA-256 of the file's bytes (not part of the file).
+
+    ``cn_code`` is the Combined Nomenclature code of the product (4 to 8 digits); the
+    ``cbam`` profile needs it, and applies only to the goods of Annex I of Regulation
+    (EU) 2023/956.
     """
 
     pcflab_model: Literal[1]
@@ -285,6 +307,7 @@ class ProductSystem(_Strict):
     sector: str
     region: str
     year: int
+    cn_code: CnCode | None = None
     description: str | None = None
     functional_unit: FunctionalUnit
     reference_process: str

@@ -160,6 +160,9 @@ def test_cbam_boundary_gases_and_gwp(model_file, db):
         "    inputs:\n      - {process: mine, amount: 2, unit: t}\n",
     )
     assert total(model_file, db, text, "iso14067") == pytest.approx(1 * 29.8 + 2 * 50)  # AR6 fossil CH4
+    with pytest.raises(pcflab.PcfError, match="not a CBAM good"):  # the profile needs a CBAM good's CN code
+        total(model_file, db, text, "cbam")
+    text = text.replace("processes:\n", 'cn_code: "7208 39 00"\nprocesses:\n', 1)
     assert total(model_file, db, text, "cbam") == pytest.approx(0.0)  # no CH4 in CBAM; extraction outside
 
 
