@@ -29,7 +29,7 @@ n_samples = 10_000  # Monte Carlo samples
 seed = 42  # seed of the Monte Carlo run
 gwp_set = "AR6"  # GWP100 set: AR4, AR5 or AR6
 profile = "iso14067"  # method profile (pcflab.methods.PROFILES)
-output_dir = "."  # where results.nc and summary.json are written
+output_dir = ""  # results folder; "": $PCFLAB_OUTPUT_DIR/<model> or reports/out/<model>
 sobol_n = 256  # Sobol base sample size (power of two; 0 leaves the Sobol section out)
 schemes = [  # class schemes to grade the product under (pcflab.methods.list_schemes())
     "pcflab-percentile-steel",

@@ -6,6 +6,7 @@ import sys
 from pcflab._version import __version__
 from pcflab.core import PcfError
 
+from . import _args as a
 from ._factors import add_factor_commands
 
 __all__ = ["main"]
@@ -25,8 +26,19 @@ def _cmd_demo(args):
 def _cmd_report(args):
     from pcflab.reporting import run_report
 
+    a.check_model(args.model)
+    if args.notebook.endswith(".ipynb"):
+        a.check_path(args.notebook, "notebook (.ipynb)")
+    given = {"gwp_set": args.gwp, "profile": args.profile, "schemes": args.schemes}
+    parameters = {k: v for k, v in given.items() if v is not None}
     html = run_report(
-        args.model, args.notebook, out_dir=args.out, n_samples=args.samples, seed=args.seed, progress=not args.quiet
+        args.model,
+        args.notebook,
+        out_dir=args.out,
+        n_samples=args.samples,
+        seed=args.seed,
+        parameters=parameters,
+        progress=not args.quiet,
     )
     print(f"report written: {html}")
     return 0
@@ -35,6 +47,9 @@ def _cmd_report(args):
 def _cmd_run(args):
     from pcflab.analysis import footprint, prepare, report_categories, simulate, summary
 
+    a.check_model(args.model)
+    if args.factors is not None:
+        a.check_path(args.factors, "factor table (CSV file or folder)", folder_ok=True)
     if args.profiles:
         return _run_profiles(args)
     cm = prepare(args.model, args.factors, profile=args.profile)
@@ -117,34 +132,41 @@ def _cmd_models(args):
 
 def build_parser():
     """Build the argument parser of the ``pcflab`` command."""
-    parser = argparse.ArgumentParser(
-        prog="pcflab", description="pcflab: a research workbench for product carbon footprints."
+    parser = a.OneLineParser(
+        prog="pcflab",
+        description="pcflab: a research workbench for product carbon footprints.",
+        epilog=a.EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"pcflab {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("demo", help="run the steel report on the shipped data (what 'make demo' does)")
-    p.add_argument("--samples", type=int, default=20_000, help="Monte Carlo samples (default 20000)")
-    p.add_argument("--seed", type=int, default=42, help="seed (default 42)")
+    p.add_argument("--samples", type=a.report_samples, default=20_000, help="Monte Carlo samples (default 20000)")
+    p.add_argument("--seed", type=a.seed, default=42, help="seed (default 42)")
     p.add_argument("--out", default=None, help="output folder (default reports/<model>)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("report", help="run a notebook report for a model")
     p.add_argument("model", help="model file or shipped model name (see 'pcflab models')")
     p.add_argument("--notebook", default="steel", help="shipped notebook name or .ipynb path")
-    p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples")
-    p.add_argument("--seed", type=int, default=42, help="seed")
+    p.add_argument("--samples", type=a.report_samples, default=10_000, help="Monte Carlo samples (>= 100)")
+    p.add_argument("--seed", type=a.seed, default=42, help="seed")
+    p.add_argument("--gwp", type=a.gwp_set, default=None, help="GWP100 set: AR4, AR5 or AR6 (default AR6)")
+    p.add_argument("--profile", type=a.profile, default=None, help="method profile (default iso14067)")
+    p.add_argument("--schemes", type=a.schemes, default=None, help="comma-separated class schemes or scheme files")
     p.add_argument("--out", default=None, help="output folder (default reports/<model>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("run", help="print the deterministic and Monte Carlo footprint of a model")
     p.add_argument("model", help="model file or shipped model name")
-    p.add_argument("--samples", type=int, default=10_000, help="Monte Carlo samples (0: none)")
-    p.add_argument("--seed", type=int, default=42, help="seed")
-    p.add_argument("--gwp", default=None, choices=["AR4", "AR5", "AR6"], help="GWP100 set (default: the profile's)")
-    p.add_argument("--profile", default="iso14067", help="method profile (iso14067, ghg-protocol, pas2050, pef, cbam)")
-    p.add_argument("--profiles", default=None, help="compare profiles: 'all' or a comma-separated list")
+    p.add_argument("--samples", type=a.count, default=10_000, help="Monte Carlo samples (0: none)")
+    p.add_argument("--seed", type=a.seed, default=42, help="seed")
+    p.add_argument("--gwp", type=a.gwp_set, default=None, help="GWP100 set: AR4, AR5 or AR6 (default: the profile's)")
+    p.add_argument("--profile", type=a.profile, default="iso14067", help="method profile (pcflab.methods.PROFILES)")
+    p.add_argument("--profiles", type=a.profiles, default=None, help="compare profiles: 'all' or a list: pef,cbam")
     p.add_argument("--factors", default=None, help="factor table CSV (default: shipped)")
     p.set_defaults(func=_cmd_run)
 
@@ -159,12 +181,25 @@ def build_parser():
 def main(argv=None):
     """Entry point of the ``pcflab`` command; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv  # accepted anywhere on the line
+    argv = [x for x in argv if x != "--debug"]
     try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            parser.print_help()
+            return 2
         return args.func(args)
-    except PcfError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (a.UsageError, PcfError) as exc:
+        if debug:
+            raise
+        print("error: " + "; ".join(line.strip() for line in str(exc).splitlines() if line.strip()), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
         return 1

@@ -1,8 +1,13 @@
 """Reports: a parameterised notebook executed by papermill, rendered by nbconvert.
 
-A report is written to a staging folder next to its destination and moved into
-place only when it succeeded, so a failed run never destroys a good report; the failed
-notebook is kept in ``<name>.failed/`` for inspection.
+A report is written to a staging folder next to its destination,
+``.<name>.staging-<pid>-<start>-*`` (the owner's process id and start time in its name),
+and moved into place only when it succeeded, so a failed or killed run never leaves a
+partial report at the destination; a failed run's notebook is kept in
+``<out>/report.failed/`` (the previous report beside it untouched) and the next good run
+replaces the whole folder. Each run first removes the staging folders of runs whose
+process is gone. The notebook kernel is started by ``pcflab.reporting._kernel``, which dies
+with the report process.
 """
 
 import importlib.resources
@@ -17,7 +22,14 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from pcflab.core import ReportError, renamed_arguments
 
-__all__ = ["ReportParameters", "notebook_path", "report_name", "run_report"]
+__all__ = [
+    "ReportParameters",
+    "clean_stale_staging",
+    "default_output_dir",
+    "notebook_path",
+    "report_name",
+    "run_report",
+]
 
 
 def notebook_path(name):
@@ -59,14 +71,90 @@ def _to_html(notebook_file, html_file):
     html_file.write_text(body, encoding="utf-8")
 
 
+def _start_time(pid):
+    """Return a process's start time (clock ticks since boot on Linux), 0 where unknown, None if gone."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
+    return int(stat.rsplit(")", 1)[1].split()[19])
+
+
+def _owner_tag():
+    pid = os.getpid()
+    return f"{pid}-{_start_time(pid)}"
+
+
+def _owner_alive(tag):
+    try:
+        pid, start = (int(x) for x in tag.split("-")[:2])
+    except ValueError:
+        return False
+    now = _start_time(pid)
+    return now is not None and (start == 0 or now == 0 or now == start)
+
+
+def clean_stale_staging(out_dir):
+    """Remove the staging and backup folders of ``out_dir`` left by runs that are gone.
+
+    A backup (the previous report, moved aside for the swap) of a run killed in the middle
+    of the swap is put back when ``out_dir`` is missing.
+
+    Parameters
+    ----------
+    out_dir : Path
+        A report's destination folder.
+
+    Returns
+    -------
+    list of Path
+        The folders removed or put back.
+    """
+    done = []
+    for kind in ("staging", "old"):
+        for folder in sorted(out_dir.parent.glob(f".{out_dir.name}.{kind}-*")):
+            if _owner_alive(folder.name.rsplit(f".{kind}-", 1)[1]):
+                continue
+            if kind == "old" and not out_dir.exists():
+                os.replace(folder, out_dir)
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+            done.append(folder)
+    return done
+
+
 def _swap_into_place(staging, out_dir):
     backup = None
     if out_dir.exists():
-        backup = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        backup = out_dir.with_name(f".{out_dir.name}.old-{_owner_tag()}-{staging.name.rsplit('-', 1)[1]}")
         os.replace(out_dir, backup)
     os.replace(staging, out_dir)
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _keep_failed(staging, out_dir):
+    """Move a failed run's staging folder to ``<out>/report.failed`` and return that path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failed = out_dir / "report.failed"
+    shutil.rmtree(failed, ignore_errors=True)
+    os.replace(staging, failed)
+    return failed
+
+
+def _absolute_inputs(model, parameters):
+    """Model and scheme files as absolute paths: the notebook runs in its staging folder."""
+    if isinstance(model, str | os.PathLike) and Path(model).is_file():
+        model = str(Path(model).resolve())
+    if "schemes" in parameters and not isinstance(parameters["schemes"], str):
+        parameters["schemes"] = [str(Path(s).resolve()) if Path(s).is_file() else s for s in parameters["schemes"]]
+    return model
 
 
 @renamed_arguments("0.2", samples="n_samples")
@@ -122,6 +210,8 @@ def run_report(
     name = report_name(model)
     out_dir = Path(out_dir) if out_dir is not None else Path("reports") / name
     out_dir = out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReportError(f"the output folder {str(out_dir)!r} is a file", hint="give a folder with --out")
     parameters = dict(parameters or {})
     if "samples" in parameters:
         if "n_samples" in parameters:
@@ -132,6 +222,7 @@ def run_report(
             stacklevel=3,
         )
         n_samples = parameters.pop("samples")
+    model = _absolute_inputs(model, parameters)
     params = {"model": str(model), "n_samples": int(n_samples), "seed": int(seed), **parameters}
     declared = pm.inspect_notebook(str(nb_file))
     if "n_samples" not in declared and "samples" in declared:  # a notebook of pcflab 0.1
@@ -144,25 +235,19 @@ def run_report(
             hint=f"the notebook's parameters are: {', '.join(sorted(declared))}",
         )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    clean_stale_staging(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-{_owner_tag()}-", dir=out_dir.parent))
     staging.chmod(0o755)
     params["output_dir"] = str(staging)
     executed = staging / "report.ipynb"
     try:
-        pm.execute_notebook(
-            str(nb_file),
-            str(executed),
-            parameters=params,
-            kernel_name=kernel_name,
-            cwd=str(staging),
-            progress_bar=progress,
-            log_output=False,
-        )
+        _execute(pm, nb_file, executed, params, kernel_name, staging, progress)
         _to_html(executed, staging / "report.html")
-    except Exception as exc:
-        failed = out_dir.with_name(f"{out_dir.name}.failed")
-        shutil.rmtree(failed, ignore_errors=True)
-        os.replace(staging, failed)
+    except BaseException as exc:
+        if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: no report, no staging
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        failed = _keep_failed(staging, out_dir)
         detail = getattr(exc, "evalue", None) or str(exc).strip().splitlines()[-1:]
         raise ReportError(
             f"the report of {model} failed: {detail}",
@@ -174,6 +259,67 @@ def run_report(
     (staging / "run.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     _swap_into_place(staging, out_dir)
     return out_dir / "report.html"
+
+
+def _kernel_manager_class():
+    from jupyter_client.manager import AsyncKernelManager
+
+    class _DiesWithParent(AsyncKernelManager):
+        """Starts ``python -m ipykernel_launcher`` kernels through ``pcflab.reporting._kernel``."""
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            cmd = super().format_kernel_cmd(extra_arguments)
+            if cmd[1:3] == ["-m", "ipykernel_launcher"]:
+                cmd[1:3] = ["-m", "pcflab.reporting._kernel"]
+            return cmd
+
+    return _DiesWithParent
+
+
+def _execute(pm, nb_file, executed, params, kernel_name, cwd, progress):
+    """Execute the notebook with papermill in ``cwd``, its kernel bound to this process."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module="jupyter_client")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="jupyter_client|zmq|nbclient")
+        pm.execute_notebook(
+            str(nb_file),
+            str(executed),
+            parameters=params,
+            kernel_name=kernel_name,
+            cwd=str(cwd),
+            progress_bar=progress,
+            log_output=False,
+            kernel_manager_class=_kernel_manager_class(),
+        )
+
+
+def default_output_dir(model):
+    """Where a notebook run by hand writes its results: never into ``notebooks/``.
+
+    Parameters
+    ----------
+    model : str
+        Model file or shipped model name.
+
+    Returns
+    -------
+    Path
+        ``$PCFLAB_OUTPUT_DIR/<name>`` when that variable is set, else
+        ``<checkout>/reports/out/<name>`` when pcflab runs from its source checkout, else
+        ``reports/out/<name>`` in the working directory (``<name>``: the model id with '/'
+        replaced by '-', or the file's stem when the model cannot be read). The folder is
+        created when the results are written.
+    """
+    try:
+        name = report_name(model)
+    except Exception:  # the notebook reports the bad model itself
+        name = Path(str(model)).stem or "report"
+    if os.environ.get("PCFLAB_OUTPUT_DIR"):
+        return Path(os.environ["PCFLAB_OUTPUT_DIR"]) / name
+    checkout = Path(__file__).resolve().parents[2]
+    if (checkout / "pyproject.toml").is_file() and (checkout / "notebooks").is_dir():
+        return checkout / "reports" / "out" / name
+    return Path("reports") / "out" / name
 
 
 _POSITIONAL = ("model", "n_samples", "seed", "gwp_set", "output_dir", "sobol_n", "schemes")
@@ -214,8 +360,11 @@ class ReportParameters(BaseModel):
         Seed (0 <= seed < 2**64).
     gwp_set : {"AR4", "AR5", "AR6"}
         GWP100 set (``pcflab.methods.GWP_SETS``).
-    output_dir : str or Path
-        Folder where the notebook writes its results files.
+    output_dir : str or Path, optional
+        Folder where the notebook writes its results files. Empty or left out: the
+        default of ``default_output_dir`` (``$PCFLAB_OUTPUT_DIR/<model>``, else
+        ``reports/out/<model>`` of the source checkout), never the notebook's folder;
+        ``run_report`` passes its staging folder.
     sobol_n : int
         Sobol base sample size of the sensitivity section (a power of two >= 16; the model
         runs N (k + 2) times for k uncertain quantities), or 0 to leave the section out.
@@ -237,7 +386,7 @@ class ReportParameters(BaseModel):
     n_samples: int
     seed: int
     gwp_set: str = "AR6"
-    output_dir: Path = Path(".")
+    output_dir: Path = None
     sobol_n: int = 0
     schemes: list[str] = []
     profile: str = "iso14067"
@@ -290,9 +439,12 @@ class ReportParameters(BaseModel):
         for x in schemes:
             if x not in known and not Path(x).is_file():
                 _bad("schemes", x, f"a scheme file or one of the shipped schemes: {', '.join(sorted(known))}")
-        if not isinstance(data.get("output_dir", "."), str | os.PathLike):
+        output_dir = data.get("output_dir")
+        if output_dir is None or (isinstance(output_dir, str) and not output_dir.strip()):
+            output_dir = default_output_dir(model)
+        if not isinstance(output_dir, str | os.PathLike):
             _bad("output_dir", data["output_dir"], "a folder path")
-        return data | {"schemes": list(schemes)}
+        return data | {"schemes": list(schemes), "output_dir": output_dir}
 
     @property
     def samples(self):

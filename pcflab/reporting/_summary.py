@@ -291,6 +291,7 @@ def write_report_outputs(out_dir, summary, simulation, deterministic):
     write leaves the previous file intact and no temporary file behind.
     """
     out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)  # a notebook run by hand writes to a folder made on demand
     results = simulation.copy()
     results["deterministic"] = deterministic["gwp100"]
     results["deterministic"].attrs.update(units="kg CO2e", long_name="deterministic GWP100 by process and gas")

@@ -49,7 +49,7 @@ def test_models_and_factors_list(capsys):
 
 def test_bad_model_gives_message_not_traceback(model_file, capsys):
     path = model_file(SMALL_MODEL.replace("value: 100", "value: lots"))
-    assert main(["run", str(path), "--samples", "0"]) == 1
+    assert main(["run", str(path), "--samples", "0"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and f"{path}:11" in err and "Traceback" not in err
 
@@ -74,7 +74,7 @@ def test_factors_show_resolve_compare(capsys):
     assert main(["factors", "compare", "--key", "fuel/natural-gas"]) == 0
     out = capsys.readouterr().out
     assert "glo/fuel/natural-gas/ipcc2006" in out and "cn/fuel/natural-gas/ncsc2025" in out
-    assert main(["factors", "show", "no/such/factor/id"]) == 1
+    assert main(["factors", "show", "no/such/factor/id"]) == 2
     assert "no factor 'no/such/factor/id'" in capsys.readouterr().err
 
 
@@ -89,7 +89,7 @@ def test_factors_build_export_diff(tmp_path, capsys):
 def test_factors_import_error_exit_code(tmp_path, capsys):
     bad = tmp_path / "t.csv"
     bad.write_text("pcflab_id\nx\n", encoding="utf-8")
-    assert main(["factors", "import", str(bad), "--database", str(tmp_path)]) == 1
+    assert main(["factors", "import", str(bad), "--database", str(tmp_path)]) == 2
     assert "missing template columns" in capsys.readouterr().err
 
 

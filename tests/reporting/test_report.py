@@ -103,8 +103,56 @@ def test_failed_run_keeps_the_previous_report(report):
     with pytest.raises(ReportError, match="n_samples=5 is invalid"):
         pcflab.run_report(MODEL, "steel", out_dir=report.parent, n_samples=5, seed=SEED)
     assert report.read_bytes() == before
-    failed = report.parent.with_name("steel.failed")
-    assert (failed / "report.ipynb").is_file()
+    assert (report.parent / "report.failed" / "report.ipynb").is_file()
+    assert not report.parent.with_name("steel.failed").exists()
+
+
+def test_failed_notebook_has_one_place_cleaned_by_the_next_good_run(tmp_path, monkeypatch):
+    """A failed run's notebook is in <out>/report.failed/; the next good run removes it; nothing
+    is written outside --out (the working directory and the folder around --out stay as they were)."""
+    cwd, out = tmp_path / "cwd", tmp_path / "elsewhere" / "steel"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    quick = {"sobol_n": 0, "schemes": []}
+    with pytest.raises(ReportError, match="n_samples=5 is invalid") as failure:
+        pcflab.run_report(MODEL, "steel", out_dir=out, n_samples=5, seed=SEED, parameters=quick)
+    assert str(out / "report.failed" / "report.ipynb") in str(failure.value)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.parent == out) == [
+        "elsewhere/steel/report.failed"
+    ]
+    pcflab.run_report(MODEL, "steel", out_dir=out, n_samples=100, seed=SEED, parameters=quick)
+    assert list(cwd.iterdir()) == []
+    assert [p.name for p in out.parent.iterdir()] == ["steel"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html",
+        "report.ipynb",
+        "results.nc",
+        "run.json",
+        "summary.json",
+    ]
+
+
+def test_notebook_run_by_hand_writes_to_the_output_folder_not_notebooks(tmp_path, monkeypatch):
+    """papermill on the notebook in its own folder, as a user runs it: results go to
+    $PCFLAB_OUTPUT_DIR/<model>, created on demand; the notebook folder gets nothing."""
+    import shutil
+
+    import papermill as pm
+
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    shutil.copy(pcflab.reporting.notebook_path("steel"), nbdir / "steel.ipynb")
+    monkeypatch.setenv("PCFLAB_OUTPUT_DIR", str(tmp_path / "out"))
+    pm.execute_notebook(
+        str(nbdir / "steel.ipynb"),
+        str(tmp_path / "executed.ipynb"),
+        parameters={"n_samples": 100, "seed": 1, "sobol_n": 0, "schemes": []},
+        cwd=str(nbdir),
+        progress_bar=False,
+    )
+    assert [p.name for p in nbdir.iterdir()] == ["steel.ipynb"]
+    summary = json.loads((tmp_path / "out" / "steel-bf-bof-hot-rolled-coil" / "summary.json").read_text("utf-8"))
+    assert summary["provenance"]["n_samples"] == 100
 
 
 def test_old_samples_spelling_still_runs(tmp_path):

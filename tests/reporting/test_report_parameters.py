@@ -142,3 +142,20 @@ def test_a_notebook_that_still_declares_samples_is_given_samples(executed, tmp_p
     nbformat.write(nb, path)
     run(tmp_path, notebook=str(path), n_samples=444)
     assert executed[0]["samples"] == 444 and "n_samples" not in executed[0]
+
+
+def test_default_output_dir_is_never_the_notebook_folder(monkeypatch, tmp_path):
+    """A notebook run by hand (output_dir "" as in notebooks/steel.py, or left out) writes to
+    $PCFLAB_OUTPUT_DIR/<model>, else to reports/out/<model> of the checkout."""
+    from pathlib import Path
+
+    monkeypatch.setenv("PCFLAB_OUTPUT_DIR", str(tmp_path))
+    assert pcflab.ReportParameters(**GOOD, output_dir="").output_dir == tmp_path / "steel-bf-bof-hot-rolled-coil"
+    monkeypatch.delenv("PCFLAB_OUTPUT_DIR")
+    checkout = Path(__file__).resolve().parents[2]
+    expected = checkout / "reports" / "out" / "steel-bf-bof-hot-rolled-coil"
+    assert pcflab.ReportParameters(**GOOD).output_dir == expected
+    assert pcflab.ReportParameters(**GOOD, output_dir="somewhere").output_dir == Path("somewhere")
+    nb = nbformat.read(checkout / "notebooks" / "steel.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    assert 'output_dir = ""' in params.source
