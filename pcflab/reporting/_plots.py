@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 
-from pcflab.core import PcfError
+from pcflab.core import PcfError, format_probability
 from pcflab.methods import STAGES, summarize
 
 __all__ = [
@@ -267,6 +267,34 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
     """
     from pcflab.analysis import standard_errors
 
+    x = _convergence_totals(mc_result)
+    qs = [float(q) for q in quantiles]
+    if any(not 0.0 < q < 1.0 for q in qs):
+        raise ValueError(f"quantiles must lie strictly between 0 and 1, got {list(quantiles)}")
+    ns, mean, half, running_q = _running_statistics(x, qs)
+    final = standard_errors(mc_result, quantiles=qs)
+
+    ax = _axes(ax)
+    ax.fill_between(
+        ns, mean - half, mean + half, color=_SKY, alpha=0.45, linewidth=0, label="mean ± 1.96 SE (95 %)", gid="band"
+    )
+    ax.plot(ns, mean, color="black", lw=1.6, label="running mean", gid="mean")
+    ax.axhline(final["mean"], color="black", lw=0.6, ls=(0, (1, 3)), label=f"final mean {_fmt(final['mean'])}")
+    _draw_running_quantiles(ax, ns, qs, running_q, final)
+    ax.set_xscale("log")
+    ax.set_xlim(ns[0], x.size * 1.2)
+    ax.margins(y=0.08)
+    ax.set_xlabel("samples n (log scale)")
+    ax.set_ylabel(f"carbon footprint\n[{_FU}]")
+    ax.set_title(
+        f"Convergence of the Monte Carlo estimates\n{_convergence_detail(mc_result, x.size, final)}", fontsize=10
+    )
+    _legend_right(ax)
+    return ax
+
+
+def _convergence_totals(mc_result):
+    """Return the Monte Carlo totals as floats, checked: ``total`` over ``sample``, finite, n >= 2."""
     if not hasattr(mc_result, "data_vars") or "total" not in mc_result.data_vars:
         have = list(getattr(mc_result, "data_vars", ()))
         raise _missing("plot_convergence", "a Monte Carlo Dataset", ["total"], "simulate", have)
@@ -286,11 +314,12 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
             field="total",
             hint="check the model's evaluation (pcflab.simulate raises on failed samples)",
         )
-    qs = [float(q) for q in quantiles]
-    if any(not 0.0 < q < 1.0 for q in qs):
-        raise ValueError(f"quantiles must lie strictly between 0 and 1, got {list(quantiles)}")
+    return x
 
-    ns = _running_points(n)
+
+def _running_statistics(x, qs):
+    """Sample counts ``ns``, running mean, half width of its 95 % band and running quantiles."""
+    ns = _running_points(x.size)
     ref = x.mean()  # shifted sums: no cancellation in the variance
     c1 = np.cumsum(x - ref)[ns - 1]
     c2 = np.cumsum((x - ref) ** 2)[ns - 1]
@@ -298,14 +327,12 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
     var = np.maximum(c2 - c1**2 / ns, 0.0) / (ns - 1)
     half = 1.96 * np.sqrt(var / ns)
     running_q = np.array([np.quantile(x[:k], qs) for k in ns]).reshape(len(ns), len(qs))
-    final = standard_errors(mc_result, quantiles=qs)
+    return ns, mean, half, running_q
 
-    ax = _axes(ax)
-    ax.fill_between(
-        ns, mean - half, mean + half, color=_SKY, alpha=0.45, linewidth=0, label="mean ± 1.96 SE (95 %)", gid="band"
-    )
-    ax.plot(ns, mean, color="black", lw=1.6, label="running mean", gid="mean")
-    ax.axhline(final["mean"], color="black", lw=0.6, ls=(0, (1, 3)), label=f"final mean {_fmt(final['mean'])}")
+
+def _draw_running_quantiles(ax, ns, qs, running_q, final):
+    """Draw the running quantiles, and at the last count each final quantile with its 95 % CI."""
+    n = ns[-1]
     for j, q in enumerate(qs):
         ax.plot(
             ns,
@@ -337,11 +364,10 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
             fontsize=8,
             color=_VERMILLION,
         )
-    ax.set_xscale("log")
-    ax.set_xlim(ns[0], n * 1.2)
-    ax.margins(y=0.08)
-    ax.set_xlabel("samples n (log scale)")
-    ax.set_ylabel(f"carbon footprint\n[{_FU}]")
+
+
+def _convergence_detail(mc_result, n, final):
+    """Second title line: samples, seed, SE of the mean and the target of ``simulate_until``."""
     rel = final["se_mean"] / abs(final["mean"]) if final["mean"] else np.inf
     seed = mc_result.attrs.get("seed")
     seed_text = "" if seed is None else f", seed {seed}"
@@ -349,9 +375,7 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
     if "target_relative_se" in mc_result.attrs:
         met = "met" if mc_result.attrs.get("converged") else "not met"
         detail += f", target {100 * float(mc_result.attrs['target_relative_se']):.2f} % {met}"
-    ax.set_title(f"Convergence of the Monte Carlo estimates\n{detail}", fontsize=10)
-    _legend_right(ax)
-    return ax
+    return detail
 
 
 def _input_labels(ds, names, width=30):
@@ -408,6 +432,45 @@ def plot_sobol(sens, ax=None, top=15):
         If ``top`` is not a positive integer.
     """
     top = _check_top(top, "plot_sobol")
+    method = _sensitivity_method(sens)
+    n_inputs = sens.sizes["input"]
+    k = min(top, n_inputs)
+    sub = sens.isel(input=slice(0, k))
+    labels = _input_labels(sub, sub["input"].values)
+    y = np.arange(k)
+    ax = _axes(ax, _rows_height(k))
+    cl = sens.attrs.get("conf_level")
+    ci = f"\n± {100 * float(cl):g} % CI" if cl is not None else "\n± CI"
+    runs = sens.attrs.get("runs")
+    n_design = sens.attrs.get("n")
+    run_text = f"{int(runs):,} model runs" if runs else ""
+    of = f"{sens.attrs['model_id']}: " if sens.attrs.get("model_id") else ""
+    if method == "morris":
+        _draw_morris(ax, sub, y, ci)
+        title = f"{of}Morris μ*, top {k} of {n_inputs} inputs"
+        detail = ", ".join(t for t in (f"{n_design} trajectories" if n_design else "", run_text) if t)
+    else:
+        _draw_sobol_indices(ax, sub, y, ci)
+        name = {"sobol": "Sobol", "fast": "FAST", "rbd_fast": "RBD-FAST"}.get(method, method)
+        title = f"{of}{name} indices, top {k} of {n_inputs} inputs"
+        total_s1 = float(np.nansum(sens["S1"].values))
+        parts = (f"N = {n_design}" if n_design else "", run_text, f"ΣS$_1$ = {total_s1:.2f} over all inputs")
+        detail = ", ".join(t for t in parts if t)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=8.5)
+    ax.set_ylim(k - 0.5, -0.5)  # most important at the top
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(f"{title}\n{detail}" if detail else title, fontsize=10)
+    _legend_right(ax)
+    return ax
+
+
+_ERROR_KW = {"ecolor": "black", "elinewidth": 0.9, "capsize": 2.5, "capthick": 0.9}
+
+
+def _sensitivity_method(sens):
+    """Return the method of a sensitivity Dataset (``"sobol"``, ``"morris"``, ...), checked."""
     if not hasattr(sens, "data_vars"):
         raise PcfError(
             f"plot_sobol needs an xarray.Dataset with dimension 'input', got {type(sens).__name__}",
@@ -428,99 +491,79 @@ def plot_sobol(sens, ax=None, top=15):
     lacking = [v for v in needed if v not in sens.data_vars]
     if lacking:
         raise _missing("plot_sobol", f"a {method} sensitivity Dataset", lacking, "sensitivity", list(sens.data_vars))
-    n_inputs = sens.sizes["input"]
-    k = min(top, n_inputs)
-    sub = sens.isel(input=slice(0, k))
-    labels = _input_labels(sub, sub["input"].values)
-    y = np.arange(k)
+    return method
 
-    def conf(name):
-        return np.nan_to_num(np.asarray(sub[name].values, dtype=float)) if name in sub.data_vars else None
 
-    error_kw = {"ecolor": "black", "elinewidth": 0.9, "capsize": 2.5, "capthick": 0.9}
-    ax = _axes(ax, _rows_height(k))
-    cl = sens.attrs.get("conf_level")
-    ci = f"\n± {100 * float(cl):g} % CI" if cl is not None else "\n± CI"
-    runs = sens.attrs.get("runs")
-    n_design = sens.attrs.get("n")
-    run_text = f"{int(runs):,} model runs" if runs else ""
-    of = f"{sens.attrs['model_id']}: " if sens.attrs.get("model_id") else ""
-    if method == "morris":
-        mu = np.asarray(sub["mu_star"].values, dtype=float)
-        err = conf("mu_star_conf")
-        ax.barh(
-            y,
-            mu,
-            height=0.6,
-            xerr=err,
-            color=_BLUE,
-            edgecolor="black",
-            linewidth=0.5,
-            error_kw=error_kw,
-            label="μ* (mean |elementary\neffect|)" + (ci if err is not None else ""),
-        )
-        ax.plot(
-            sub["sigma"].values,
-            y,
-            ls="none",
-            marker="D",
-            markersize=5,
-            markerfacecolor="white",
-            markeredgecolor=_VERMILLION,
-            markeredgewidth=1.3,
-            label="σ (non-linearity,\ninteractions)",
-            gid="sigma",
-        )
-        units = sens["mu_star"].attrs.get("units") or f"{_FU}, per unit of the input's probability scale"
-        ax.set_xlabel(f"Morris μ* and σ [{units}]")
-        title = f"{of}Morris μ*, top {k} of {n_inputs} inputs"
-        detail = ", ".join(t for t in (f"{n_design} trajectories" if n_design else "", run_text) if t)
-    else:
-        s1 = np.asarray(sub["S1"].values, dtype=float)
-        st = np.asarray(sub["ST"].values, dtype=float)
-        e1, et = conf("S1_conf"), conf("ST_conf")
-        h = 0.38
-        ax.barh(
-            y - h / 2,
-            s1,
-            height=h,
-            xerr=e1,
-            color=_BLUE,
-            edgecolor="black",
-            linewidth=0.5,
-            error_kw=error_kw,
-            label="first order S$_1$" + (ci if e1 is not None else ""),
-        )
-        ax.barh(
-            y + h / 2,
-            st,
-            height=h,
-            xerr=et,
-            color=_ORANGE,
-            edgecolor="black",
-            hatch=_HATCH,
-            hatchcolor="#5a3e00",
-            linewidth=0.5,
-            error_kw=error_kw,
-            label="total S$_T$" + (ci if et is not None else ""),
-        )
-        ax.set_xlabel("Sobol index [-] (share of the footprint's variance)")
-        name = {"sobol": "Sobol", "fast": "FAST", "rbd_fast": "RBD-FAST"}.get(method, method)
-        title = f"{of}{name} indices, top {k} of {n_inputs} inputs"
-        total_s1 = float(np.nansum(sens["S1"].values))
-        parts = (f"N = {n_design}" if n_design else "", run_text, f"ΣS$_1$ = {total_s1:.2f} over all inputs")
-        detail = ", ".join(t for t in parts if t)
-        hi = np.nanmax(np.concatenate([s1 + (0 if e1 is None else e1), st + (0 if et is None else et)]))
-        lo = np.nanmin(np.concatenate([s1 - (0 if e1 is None else e1), st - (0 if et is None else et)]))
-        ax.set_xlim(min(0.0, lo * 1.1), max(hi * 1.08, 0.05))
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, labels, fontsize=8.5)
-    ax.set_ylim(k - 0.5, -0.5)  # most important at the top
-    ax.grid(axis="x", color="0.85", lw=0.6)
-    ax.set_axisbelow(True)
-    ax.set_title(f"{title}\n{detail}" if detail else title, fontsize=10)
-    _legend_right(ax)
-    return ax
+def _conf(sub, name):
+    """Half widths of a confidence interval (NaN as 0), or None if ``sub`` has no ``name``."""
+    return np.nan_to_num(np.asarray(sub[name].values, dtype=float)) if name in sub.data_vars else None
+
+
+def _draw_morris(ax, sub, y, ci):
+    """Bars of Morris μ* with their CI, σ as open diamonds, and the x label."""
+    mu = np.asarray(sub["mu_star"].values, dtype=float)
+    err = _conf(sub, "mu_star_conf")
+    ax.barh(
+        y,
+        mu,
+        height=0.6,
+        xerr=err,
+        color=_BLUE,
+        edgecolor="black",
+        linewidth=0.5,
+        error_kw=_ERROR_KW,
+        label="μ* (mean |elementary\neffect|)" + (ci if err is not None else ""),
+    )
+    ax.plot(
+        sub["sigma"].values,
+        y,
+        ls="none",
+        marker="D",
+        markersize=5,
+        markerfacecolor="white",
+        markeredgecolor=_VERMILLION,
+        markeredgewidth=1.3,
+        label="σ (non-linearity,\ninteractions)",
+        gid="sigma",
+    )
+    units = sub["mu_star"].attrs.get("units") or f"{_FU}, per unit of the input's probability scale"
+    ax.set_xlabel(f"Morris μ* and σ [{units}]")
+
+
+def _draw_sobol_indices(ax, sub, y, ci):
+    """Paired bars of S1 (dark) and ST (light, hatched) with their CIs, the x label and limits."""
+    s1 = np.asarray(sub["S1"].values, dtype=float)
+    st = np.asarray(sub["ST"].values, dtype=float)
+    e1, et = _conf(sub, "S1_conf"), _conf(sub, "ST_conf")
+    h = 0.38
+    ax.barh(
+        y - h / 2,
+        s1,
+        height=h,
+        xerr=e1,
+        color=_BLUE,
+        edgecolor="black",
+        linewidth=0.5,
+        error_kw=_ERROR_KW,
+        label="first order S$_1$" + (ci if e1 is not None else ""),
+    )
+    ax.barh(
+        y + h / 2,
+        st,
+        height=h,
+        xerr=et,
+        color=_ORANGE,
+        edgecolor="black",
+        hatch=_HATCH,
+        hatchcolor="#5a3e00",
+        linewidth=0.5,
+        error_kw=_ERROR_KW,
+        label="total S$_T$" + (ci if et is not None else ""),
+    )
+    ax.set_xlabel("Sobol index [-] (share of the footprint's variance)")
+    hi = np.nanmax(np.concatenate([s1 + (0 if e1 is None else e1), st + (0 if et is None else et)]))
+    lo = np.nanmin(np.concatenate([s1 - (0 if e1 is None else e1), st - (0 if et is None else et)]))
+    ax.set_xlim(min(0.0, lo * 1.1), max(hi * 1.08, 0.05))
 
 
 def plot_tornado(tornado, ax=None, top=15):
@@ -660,8 +703,6 @@ def plot_class_probabilities(grade_result, ax=None):
     PcfError
         If ``grade_result`` lacks one of those fields.
     """
-    from pcflab.core import format_probability
-
     needed = [
         "probabilities",
         "deterministic_class",
@@ -678,9 +719,26 @@ def plot_class_probabilities(grade_result, ax=None):
         )
     r = grade_result
     classes = list(r.probabilities)
-    pct = 100.0 * np.array([float(r.probabilities[c]) for c in classes])
     x = np.arange(len(classes))
     ax = _axes(ax)
+    _draw_class_bars(ax, r, classes, x)
+    level = 100.0 * float(r.robust_level)
+    ax.axhline(level, color="black", ls="--", lw=1.0, gid="robust_level")
+    ax.set_xticks(x, [_wrap(c, width=14) for c in classes], fontsize=9)
+    ax.set_ylim(0, 112)
+    ax.set_yticks(np.arange(0, 101, 20))
+    ax.set_ylabel("probability [%]")
+    ax.set_xlabel(f"class — {_wrap(r.scheme_name, width=90)}")
+    ax.grid(axis="y", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    _legend_right(ax, handles=_class_legend_handles(r))
+    ax.set_title(_class_title(r), fontsize=10)
+    return ax
+
+
+def _draw_class_bars(ax, r, classes, x):
+    """Draw a bar per class [%], the deterministic one highlighted, labelled with its probability."""
+    pct = 100.0 * np.array([float(r.probabilities[c]) for c in classes])
     bars = ax.bar(x, pct, width=0.65, color=_SKY, edgecolor="black", linewidth=0.6, label="other classes")
     for c, patch in zip(classes, bars, strict=True):
         if c == r.deterministic_class:
@@ -700,20 +758,14 @@ def plot_class_probabilities(grade_result, ax=None):
             va="bottom",
             fontsize=8.5,
         )
-    level = 100.0 * float(r.robust_level)
-    ax.axhline(level, color="black", ls="--", lw=1.0, gid="robust_level")
-    ax.set_xticks(x, [_wrap(c, width=14) for c in classes], fontsize=9)
-    ax.set_ylim(0, 112)
-    ax.set_yticks(np.arange(0, 101, 20))
-    ax.set_ylabel("probability [%]")
-    ax.set_xlabel(f"class — {_wrap(r.scheme_name, width=90)}")
-    ax.grid(axis="y", color="0.85", lw=0.6)
-    ax.set_axisbelow(True)
 
+
+def _class_legend_handles(r):
+    """Legend entries: the deterministic class, the other classes, the robustness level."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [
+    return [
         Patch(
             facecolor=_VERMILLION,
             hatch="xx",
@@ -726,7 +778,10 @@ def plot_class_probabilities(grade_result, ax=None):
             [], [], color="black", ls="--", lw=1.0, label=f"robust at ≥ {format_probability(float(r.robust_level))}"
         ),
     ]
-    _legend_right(ax, handles=handles)
+
+
+def _class_title(r):
+    """Title: the class and its probability (or not robust), then footprint, interval and samples."""
     if r.robust:
         head = f"class {r.most_likely_class} with {format_probability(float(r.probability))} probability"
     else:
@@ -744,8 +799,7 @@ def plot_class_probabilities(grade_result, ax=None):
         detail.append(f"{lvl_text}interval {_fmt(r.interval[0])} – {_fmt(r.interval[1])}")
     if getattr(r, "n_samples", None):
         detail.append(f"{int(r.n_samples):,} samples")
-    ax.set_title(head + ("\n" + ", ".join(detail) if detail else ""), fontsize=10)
-    return ax
+    return head + ("\n" + ", ".join(detail) if detail else "")
 
 
 def plot_variance_shares(shares, ax=None, top=15):
