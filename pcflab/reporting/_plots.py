@@ -4,8 +4,16 @@ import re
 
 import numpy as np
 
-from pcflab.core import PcfError, format_probability
+from pcflab.core import PcfError, format_probability, format_unit
 from pcflab.methods import STAGES, summarize
+
+from ._style import BLUE as _BLUE
+from ._style import HATCH as _HATCH
+from ._style import HATCH_COLOUR as _HATCH_COLOUR
+from ._style import ORANGE as _ORANGE
+from ._style import SKY as _SKY
+from ._style import STAGE_LABELS, gas_colour, gas_label
+from ._style import VERMILLION as _VERMILLION
 
 __all__ = [
     "plot_class_probabilities",
@@ -16,24 +24,6 @@ __all__ = [
     "plot_tornado",
     "plot_variance_shares",
 ]
-
-_GAS_LABELS = {
-    "co2_fossil": "CO$_2$ fossil",
-    "co2_biogenic": "CO$_2$ biogenic",
-    "ch4_fossil": "CH$_4$ fossil",
-    "ch4_non_fossil": "CH$_4$ non-fossil",
-    "n2o": "N$_2$O",
-    "sf6": "SF$_6$",
-    "cf4": "CF$_4$",
-    "c2f6": "C$_2$F$_6$",
-    "hfc_134a": "HFC-134a",
-    "nf3": "NF$_3$",
-    "co2e": "CO$_2$e (pre-characterised factors)",
-}
-
-
-def _stage_label(stage):
-    return stage.replace("_", " ")
 
 
 def plot_stages(result, ax=None):
@@ -56,18 +46,17 @@ def plot_stages(result, ax=None):
     by_stage = result["gwp100"].groupby("stage").sum("process").reindex(stage=list(STAGES), fill_value=0.0)
     gases = [g for g in result.gas.values if float(abs(by_stage.sel(gas=g)).sum()) > 0]
     left = np.zeros(len(STAGES))
-    colors = plt.get_cmap("tab10")
-    for k, gas in enumerate(gases):
+    for gas in gases:
         vals = by_stage.sel(gas=gas).values
         ax.barh(
-            [_stage_label(s) for s in STAGES], vals, left=left, color=colors(k % 10), label=_GAS_LABELS.get(gas, gas)
+            [STAGE_LABELS[s] for s in STAGES], vals, left=left, color=gas_colour(gas), label=gas_label(gas), gid=gas
         )
         left += vals
     for y, v in enumerate(left):
         if v:
             ax.text(v, y, f" {v:,.0f}", va="center", fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel(f"{result.attrs.get('gwp_set', '')} GWP100 [kg CO$_2$e per functional unit]")
+    ax.set_xlabel(f"{result.attrs.get('gwp_set', '')} GWP100 [{_FU}]")
     ax.set_xlim(0, max(left.max() * 1.15, 1e-12))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.set_title("Carbon footprint by life-cycle stage")
@@ -105,7 +94,7 @@ def plot_histogram(mc_result, ax=None, bins=60):
     )
     ax.axvline(s["mean"], color="#c0392b", lw=1.6, label=f"mean {s['mean']:,.0f}")
     ax.axvline(s["median"], color="#2c3e50", lw=1.2, ls="--", label=f"median {s['median']:,.0f}")
-    ax.set_xlabel("carbon footprint [kg CO$_2$e per functional unit]")
+    ax.set_xlabel(f"carbon footprint [{_FU}]")
     ax.set_ylabel("samples")
     ax.set_title(f"Monte Carlo, {s['n']:,} samples (seed {mc_result.attrs.get('seed')})")
     ax.legend(fontsize=8, frameon=False)
@@ -117,13 +106,8 @@ def plot_histogram(mc_result, ax=None, bins=60):
 # second colour of each pair hatched, so that the two stay apart in greyscale print.
 # --------------------------------------------------------------------------------------------
 
-_BLUE = "#0072B2"  # dark: first-order index, input at its low quantile, rho < 0
-_ORANGE = "#E69F00"  # light and hatched: total index, input at its high quantile, rho > 0
-_SKY = "#56B4E9"
-_VERMILLION = "#D55E00"
-_HATCH = "//"
 _WIDTH = 8.0  # [in], as plot_stages and plot_histogram
-_FU = "kg CO$_2$e per functional unit"
+_FU = format_unit("kg CO2e per functional unit")
 
 #: The functions whose results the figures below take (named in the errors).
 _PRODUCERS = {
@@ -219,8 +203,8 @@ def _pct_label(q):
 
 
 def _unit_text(units):
-    u = "" if units is None else str(units).strip()
-    return "" if u in ("", "1", "-", "dimensionless", "nan", "None") else " " + u
+    u = format_unit(units)
+    return "" if u in ("", "nan", "None") else " " + u
 
 
 def _running_points(n, count=200):
@@ -526,7 +510,7 @@ def _draw_morris(ax, sub, y, ci):
         label="σ (non-linearity,\ninteractions)",
         gid="sigma",
     )
-    units = sub["mu_star"].attrs.get("units") or f"{_FU}, per unit of the input's probability scale"
+    units = format_unit(sub["mu_star"].attrs.get("units")) or f"{_FU}, per unit of the input's probability scale"
     ax.set_xlabel(f"Morris μ* and σ [{units}]")
 
 
@@ -555,7 +539,7 @@ def _draw_sobol_indices(ax, sub, y, ci):
         color=_ORANGE,
         edgecolor="black",
         hatch=_HATCH,
-        hatchcolor="#5a3e00",
+        hatchcolor=_HATCH_COLOUR,
         linewidth=0.5,
         error_kw=_ERROR_KW,
         label="total S$_T$" + (ci if et is not None else ""),
@@ -630,7 +614,7 @@ def plot_tornado(tornado, ax=None, top=15):
     style = {"height": 0.62, "edgecolor": "black", "linewidth": 0.5}
     bars_lo = ax.barh(y, t_lo - base, left=base, color=_BLUE, label=lo_label, **style)
     bars_hi = ax.barh(
-        y, t_hi - base, left=base, color=_ORANGE, hatch=_HATCH, hatchcolor="#5a3e00", label=hi_label, **style
+        y, t_hi - base, left=base, color=_ORANGE, hatch=_HATCH, hatchcolor=_HATCH_COLOUR, label=hi_label, **style
     )
     # where both bars point the same way, the shorter one is drawn on top of the longer
     for p_lo, p_hi, a, b in zip(bars_lo, bars_hi, t_lo, t_hi, strict=True):
@@ -792,7 +776,7 @@ def _class_title(r):
         )
     detail = []
     if getattr(r, "value", None) is not None:
-        detail.append(f"footprint {_fmt(r.value)} {getattr(r, 'units', '')}".rstrip())
+        detail.append(f"footprint {_fmt(r.value)} {format_unit(getattr(r, 'units', ''))}".rstrip())
     if getattr(r, "interval", None) is not None:
         lvl = getattr(r, "interval_level", None)
         lvl_text = f"{100 * float(lvl):g} % " if lvl is not None else ""
@@ -862,7 +846,7 @@ def plot_variance_shares(shares, ax=None, top=15):
             pct[up],
             color=_ORANGE,
             hatch=_HATCH,
-            hatchcolor="#5a3e00",
+            hatchcolor=_HATCH_COLOUR,
             label="footprint increases\nwith the input (ρ > 0)",
             **style,
         )
