@@ -2,7 +2,7 @@
 
 from xml.sax.saxutils import escape
 
-from pcflab.core import format_probability
+from pcflab.core import format_probability, format_unit
 
 __all__ = ["class_label_svg"]
 
@@ -55,8 +55,9 @@ def _value_column(r):
     each size).
     """
     pct = round(100 * r.interval_level)
-    column = [(f"{_num(r.value)} {r.units}", 18, "bold", 20)]
-    column.append((f"{pct} % interval: {_num(r.interval[0])} – {_num(r.interval[1])} {r.units}", 12, "normal", 20))
+    units = format_unit(r.units)
+    column = [(f"{_num(r.value)} {units}", 18, "bold", 20)]
+    column.append((f"{pct} % interval: {_num(r.interval[0])} – {_num(r.interval[1])} {units}", 12, "normal", 20))
     if r.robust:
         sentence = f"class {r.most_likely_class} with {format_probability(r.probability)} probability"
     else:
@@ -114,6 +115,17 @@ def _scheme_footer(canvas, r, y):
     return y + 14
 
 
+def _status_banner(canvas, status):
+    """Mark a scheme that is not in force (draft, withdrawn) at the top right, in red capitals."""
+    if status == "in_force":
+        return
+    canvas.rect(
+        f'x="{_WIDTH - 156}" y="15" width="140" height="26" rx="4" fill="#fdecea" stroke="#c0392b" stroke-width="2"'
+    )
+    words = f"{status.replace('_', ' ').upper()} SCHEME"
+    canvas.text(_WIDTH - 86, 33, words, 13, "bold", "middle", "#c0392b")
+
+
 def _svg_document(canvas, height, title):
     body = "\n  ".join(canvas.rows)
     return (
@@ -143,7 +155,8 @@ def class_label_svg(grade_result, product_name=None):
         SVG text (UTF-8, well-formed XML): product, footprint value and unit, the
         interval, the class with its probability (or "not robust"), the deterministic
         class, the DQR and the scheme's name, version and status; a bar per class shows
-        its probability.
+        its probability. A scheme not in force (draft, withdrawn) is marked at the top
+        right in red (``DRAFT SCHEME``) and in the title.
     """
     r = grade_result
     name = product_name or r.model_name
@@ -151,6 +164,7 @@ def class_label_svg(grade_result, product_name=None):
     canvas = _Canvas()
     y = 34
     canvas.text(16, y, "Product carbon footprint class", 16, "bold")
+    _status_banner(canvas, r.scheme_status)
     y += 22
     for line in _wrap(name, 62)[:3]:
         canvas.text(16, y, line, 13)
@@ -159,4 +173,5 @@ def class_label_svg(grade_result, product_name=None):
     box_h = _class_box(canvas, r, colour, box_y)
     y = _probability_bars(canvas, r, colour, box_y + box_h + 22)
     height = _scheme_footer(canvas, r, y + 26)
-    return _svg_document(canvas, height, f"{name}: {r.sentence}")
+    status = "" if r.scheme_status == "in_force" else f" ({r.scheme_status.replace('_', ' ')} scheme)"
+    return _svg_document(canvas, height, f"{name}: {r.sentence}{status}")
