@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -60,6 +60,9 @@ system = pcflab.load_model(params.model)
 compiled = pcflab.compile_model(system, factors, params.profile)
 
 
+KG = pcflab.format_unit("kg CO2e")  # kg CO₂e, as every table and figure writes it
+
+
 def table(frame, digits=1):
     """Display a table of pcflab (``pcflab.*_table``) as a plain HTML table."""
     display(HTML(pcflab.html_table(frame, digits=digits)))
@@ -77,7 +80,7 @@ display(
 
 {system.name_zh or ""}
 
-**Functional unit:** {system.functional_unit.amount:g} {system.functional_unit.unit},
+**Functional unit:** {system.functional_unit.amount:g} {pcflab.format_unit(system.functional_unit.unit)},
 {system.functional_unit.description}. **Region:** {system.region}. **Reference year:** {system.year}.
 **GWP:** IPCC {params.gwp_set} GWP100.
 
@@ -94,7 +97,7 @@ display(
 # %%
 det = pcflab.footprint(compiled, gwp_set=params.gwp_set)
 det_total = float(det["gwp100"].sum())
-display(Markdown(f"**Footprint: {det_total:,.1f} kg CO2e per functional unit.**"))
+display(Markdown(f"**Footprint: {det_total:,.1f} {KG} per functional unit.**"))
 table(pcflab.stage_table(det))
 
 # %%
@@ -117,8 +120,8 @@ mc = pcflab.simulate(compiled, params.n_samples, params.seed, gwp_set=params.gwp
 stats = pcflab.summary(mc)
 display(
     Markdown(
-        f"**{stats['mean']:,.1f} kg CO2e** (mean of {stats['n']:,} samples, seed {params.seed}); "
-        f"95 % interval **{stats['lower']:,.1f} – {stats['upper']:,.1f} kg CO2e**; "
+        f"**{stats['mean']:,.1f} {KG}** (mean of {stats['n']:,} samples, seed {params.seed}); "
+        f"95 % interval **{stats['lower']:,.1f} – {stats['upper']:,.1f} {KG}**; "
         f"{mc.attrs['n_uncertain']} uncertain quantities."
     )
 )
@@ -138,7 +141,7 @@ show(pcflab.plot_convergence(mc))
 errors = pcflab.standard_errors(mc)
 display(
     Markdown(
-        f"Standard error of the mean: {errors['se_mean']:,.2f} kg CO2e "
+        f"Standard error of the mean: {errors['se_mean']:,.2f} {KG} "
         f"({100 * errors['se_mean'] / abs(errors['mean']):.2f} % of the mean)."
     )
 )

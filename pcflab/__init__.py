@@ -14,6 +14,7 @@ The public API:
 - ``data_quality``: the product's DQR, primary-data, traceable-data and cut-off shares;
 - ``grade`` / ``class_label_svg``: the footprint class, with its probability under uncertainty;
 - ``plot_*``: the figures of all of the above; ``*_table`` / ``html_table``: its tables;
+  ``format_unit``: a unit as a reader writes it (``kg/m³``, ``kg CO₂e``);
 - ``run_report``: a papermill report of a model; ``report_summary`` /
   ``write_report_outputs``: its ``summary.json`` (schema ``ReportSummary``) and
   ``results.nc``.
@@ -41,7 +42,7 @@ from pcflab.analysis import (
     tornado,
     variance_shares,
 )
-from pcflab.core import PcfError
+from pcflab.core import PcfError, format_unit
 from pcflab.factors import load_factors
 from pcflab.models import compile_model, load_model
 from pcflab.reporting import (
@@ -92,6 +93,7 @@ __all__ = [
     "evaluate",
     "factor_table",
     "footprint",
+    "format_unit",
     "gas_table",
     "grade",
     "grade_table",

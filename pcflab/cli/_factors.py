@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 
+from pcflab.core import format_unit
+
 __all__ = ["add_factor_commands"]
 
 
@@ -14,6 +16,22 @@ def _print_table(frame, max_width=60):
         "display.width", 200, "display.max_colwidth", max_width, "display.max_rows", None, "display.max_columns", None
     ):
         print(frame.to_string(index=False))
+
+
+def _per_unit(unit, per):
+    """Return ``unit`` per ``per`` readably: ``kg``, ``m**3`` -> ``kg/m³``; ``kg``, ``t*km`` -> ``kg/(t·km)``."""
+    return format_unit(f"{unit}/({per})")
+
+
+def _readable_unit(text):
+    """Return a ``unit/per`` text readably, the whole of what follows the first ``/`` as the per unit."""
+    unit, slash, per = str(text).partition("/")
+    return _per_unit(unit, per) if slash else format_unit(unit)
+
+
+def _by_name_region_year(frame, name="key"):
+    """Sort a factor listing by name (the key: family/item), region, then year; ties keep their order."""
+    return frame.sort_values([name, "region", "year"], kind="stable") if not frame.empty else frame
 
 
 def _db(args):
@@ -35,13 +53,15 @@ def _list(args):
         rows.append(
             {
                 "id": fid,
+                "key": str(ds["key"].values[i]),
                 "region": str(ds["region"].values[i]),
                 "year": int(ds["year"].values[i]),
-                "per": str(ds["per"].values[i]),
+                "per": format_unit(str(ds["per"].values[i])),
                 "kg gas per unit": gases,
             }
         )
-    _print_table(pd.DataFrame(rows), max_width=70)
+    listing = _by_name_region_year(pd.DataFrame(rows))
+    _print_table(listing.drop(columns="key", errors="ignore"), max_width=70)
     print(f"\n{len(rows)} of {len(db)} factors; release {db.version}, sha256 {db.content_hash[:12]}")
     return 0
 
@@ -55,7 +75,7 @@ def _show(args):
     row = db.ds.sel(factor=args.id)
     print(
         f"{args.id}\n  key: {row['key'].item()}   region: {row['region'].item()}   year: {int(row['year'])}"
-        f"   activity unit: {row['per'].item()}   file: {row['source_file'].item()}"
+        f"   activity unit: {format_unit(row['per'].item())}   file: {row['source_file'].item()}"
     )
     for gas, value, gsd in db.gases_of(args.id):
         r = row.sel(gas=gas)
@@ -65,8 +85,8 @@ def _show(args):
             f"{dqr:.2f}" + (" (derived from pedigree)" if int(r["dqr_derived"]) else "") if np.isfinite(dqr) else "-"
         )
         print(
-            f"\n  {gas}: {value:.6g} kg/{row['per'].item()}  (published {float(r['published_value']):g} "
-            f"{r['published_unit'].item()}/{row['per'].item()})"
+            f"\n  {gas}: {value:.6g} {_per_unit('kg', row['per'].item())}  (published "
+            f"{float(r['published_value']):g} {_per_unit(r['published_unit'].item(), row['per'].item())})"
         )
         print(f"    name: {r['name_en'].item()} / {r['name_zh'].item()}")
         print(f"    uncertainty: lognormal GSD {gsd:.4g}; pedigree {ped}; PEF DQR {dqr_text}")
@@ -109,7 +129,8 @@ def _compare(args):
     p = pairs.assign(log_ratio=pairs["log_ratio"].round(3))
     _print_table(p[["key", "gas", "factor_a", "factor_b", "log_ratio", "overlap", "comparable"]], max_width=48)
     print("\nFactors (flag: ok, outlier, conflict, single; selected: the selection policy's choice per region):")
-    f = shown.assign(
+    f = _by_name_region_year(shown).assign(
+        unit=lambda t: t["unit"].map(_readable_unit),
         value=shown["value"].map(lambda v: f"{v:.6g}"),
         low=shown["low"].map(lambda v: f"{v:.4g}"),
         high=shown["high"].map(lambda v: f"{v:.4g}"),

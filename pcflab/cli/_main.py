@@ -4,7 +4,7 @@ import argparse
 import sys
 
 from pcflab._version import __version__
-from pcflab.core import PcfError
+from pcflab.core import PcfError, format_unit
 
 from . import _args as a
 from ._factors import add_factor_commands
@@ -12,6 +12,24 @@ from ._factors import add_factor_commands
 __all__ = ["main"]
 
 DEMO_MODEL = "steel/bf-bof-hot-rolled-coil"
+_KG = format_unit("kg CO2e")  # kg CO₂e
+_PER_FU = format_unit("kg CO2e per functional unit")
+
+
+def _functional_unit(model):
+    """Return the functional unit as a line shows it: ``1 m² tempered side glass ...``."""
+    fu = model.functional_unit
+    return f"{fu.amount:g} {format_unit(fu.unit)} {fu.description}"
+
+
+def _printable_streams():
+    """Let a terminal that cannot show ``₂``, ``³`` or ``·`` print ``?`` instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "CO₂e m³ t·km".encode(getattr(stream, "encoding", None) or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
 
 
 def _cmd_demo(args):
@@ -55,13 +73,13 @@ def _cmd_run(args):
     cm = prepare(args.model, args.factors, profile=args.profile)
     det = footprint(cm, gwp_set=args.gwp)
     total = float(det["gwp100"].sum())
-    print(f"{cm.model.name}\nfunctional unit: {det.attrs['functional_unit']}")
+    print(f"{cm.model.name}\nfunctional unit: {_functional_unit(cm.model)}")
     print(f"method profile: {cm.profile.name} ({cm.profile.title})")
     for res in cm.resolutions:
         print(f"factor {res}")
     for note in cm.notes:
         print(f"note: {note}")
-    print(f"deterministic footprint ({det.attrs['gwp_set']} GWP100): {total:,.1f} kg CO2e")
+    print(f"deterministic footprint ({det.attrs['gwp_set']} GWP100): {total:,.1f} {_KG}")
     by_stage = det["gwp100"].groupby("stage").sum()
     for stage in by_stage.stage.values:
         print(f"  {stage:<26} {float(by_stage.sel(stage=stage).sum()):>12,.1f}")
@@ -77,7 +95,7 @@ def _cmd_run(args):
         s = summary(mc)
         print(
             f"Monte Carlo ({s['n']:,} samples, seed {args.seed}): mean {s['mean']:,.1f}, "
-            f"median {s['median']:,.1f}, 95 % interval [{s['lower']:,.1f}, {s['upper']:,.1f}] kg CO2e"
+            f"median {s['median']:,.1f}, 95 % interval [{s['lower']:,.1f}, {s['upper']:,.1f}] {_KG}"
         )
     return 0
 
@@ -101,12 +119,12 @@ def _run_profiles(args):
         print("Method profiles: " + ", ".join(f"{n} = {PROFILES[n].title}" if n in PROFILES else n for n in names))
         print("\nSettings:")
         print(table[["gwp_set", "allocation", "recycling", "electricity"]].to_string())
-        print("\nBy life-cycle stage [kg CO2e per functional unit]:")
+        print(f"\nBy life-cycle stage [{_PER_FU}]:")
         stages = table[[c for c in table.columns if c.startswith("stage:")] + ["total"]]
         print(stages.rename(columns=lambda c: c.removeprefix("stage:")).to_string())
-        print("\nBy gas [kg CO2e per functional unit]:")
+        print(f"\nBy gas [{_PER_FU}]:")
         print(gas.to_string())
-        print("\nReported separately [kg CO2e per functional unit]:")
+        print(f"\nReported separately [{_PER_FU}]:")
         cats = table[[c for c in table.columns if c.startswith("category:")] + ["cutoff_excluded_share"]]
         print(cats.rename(columns=lambda c: c.removeprefix("category:")).to_string())
         for name, why in table.attrs.get("not_applicable", {}).items():
@@ -180,6 +198,7 @@ def build_parser():
 
 def main(argv=None):
     """Entry point of the ``pcflab`` command; returns the exit code."""
+    _printable_streams()
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv  # accepted anywhere on the line

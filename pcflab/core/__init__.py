@@ -17,7 +17,7 @@ from ._errors import (
     UnitMismatchError,
     UnknownFactorError,
 )
-from ._format import format_probability
+from ._format import format_probability, format_unit
 from ._units import AMBIGUOUS_UNITS, parse_unit, ureg
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "UnitMismatchError",
     "UnknownFactorError",
     "format_probability",
+    "format_unit",
     "parse_unit",
     "renamed_arguments",
     "ureg",

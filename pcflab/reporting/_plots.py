@@ -4,8 +4,16 @@ import re
 
 import numpy as np
 
-from pcflab.core import PcfError
+from pcflab.core import PcfError, format_probability, format_unit
 from pcflab.methods import STAGES, summarize
+
+from ._style import BLUE as _BLUE
+from ._style import HATCH as _HATCH
+from ._style import HATCH_COLOUR as _HATCH_COLOUR
+from ._style import ORANGE as _ORANGE
+from ._style import SKY as _SKY
+from ._style import STAGE_LABELS, gas_colour, gas_label
+from ._style import VERMILLION as _VERMILLION
 
 __all__ = [
     "plot_class_probabilities",
@@ -16,24 +24,6 @@ __all__ = [
     "plot_tornado",
     "plot_variance_shares",
 ]
-
-_GAS_LABELS = {
-    "co2_fossil": "CO$_2$ fossil",
-    "co2_biogenic": "CO$_2$ biogenic",
-    "ch4_fossil": "CH$_4$ fossil",
-    "ch4_non_fossil": "CH$_4$ non-fossil",
-    "n2o": "N$_2$O",
-    "sf6": "SF$_6$",
-    "cf4": "CF$_4$",
-    "c2f6": "C$_2$F$_6$",
-    "hfc_134a": "HFC-134a",
-    "nf3": "NF$_3$",
-    "co2e": "CO$_2$e (pre-characterised factors)",
-}
-
-
-def _stage_label(stage):
-    return stage.replace("_", " ")
 
 
 def plot_stages(result, ax=None):
@@ -56,18 +46,17 @@ def plot_stages(result, ax=None):
     by_stage = result["gwp100"].groupby("stage").sum("process").reindex(stage=list(STAGES), fill_value=0.0)
     gases = [g for g in result.gas.values if float(abs(by_stage.sel(gas=g)).sum()) > 0]
     left = np.zeros(len(STAGES))
-    colors = plt.get_cmap("tab10")
-    for k, gas in enumerate(gases):
+    for gas in gases:
         vals = by_stage.sel(gas=gas).values
         ax.barh(
-            [_stage_label(s) for s in STAGES], vals, left=left, color=colors(k % 10), label=_GAS_LABELS.get(gas, gas)
+            [STAGE_LABELS[s] for s in STAGES], vals, left=left, color=gas_colour(gas), label=gas_label(gas), gid=gas
         )
         left += vals
     for y, v in enumerate(left):
         if v:
             ax.text(v, y, f" {v:,.0f}", va="center", fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel(f"{result.attrs.get('gwp_set', '')} GWP100 [kg CO$_2$e per functional unit]")
+    ax.set_xlabel(f"{result.attrs.get('gwp_set', '')} GWP100 [{_FU}]")
     ax.set_xlim(0, max(left.max() * 1.15, 1e-12))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     ax.set_title("Carbon footprint by life-cycle stage")
@@ -105,7 +94,7 @@ def plot_histogram(mc_result, ax=None, bins=60):
     )
     ax.axvline(s["mean"], color="#c0392b", lw=1.6, label=f"mean {s['mean']:,.0f}")
     ax.axvline(s["median"], color="#2c3e50", lw=1.2, ls="--", label=f"median {s['median']:,.0f}")
-    ax.set_xlabel("carbon footprint [kg CO$_2$e per functional unit]")
+    ax.set_xlabel(f"carbon footprint [{_FU}]")
     ax.set_ylabel("samples")
     ax.set_title(f"Monte Carlo, {s['n']:,} samples (seed {mc_result.attrs.get('seed')})")
     ax.legend(fontsize=8, frameon=False)
@@ -117,13 +106,8 @@ def plot_histogram(mc_result, ax=None, bins=60):
 # second colour of each pair hatched, so that the two stay apart in greyscale print.
 # --------------------------------------------------------------------------------------------
 
-_BLUE = "#0072B2"  # dark: first-order index, input at its low quantile, rho < 0
-_ORANGE = "#E69F00"  # light and hatched: total index, input at its high quantile, rho > 0
-_SKY = "#56B4E9"
-_VERMILLION = "#D55E00"
-_HATCH = "//"
 _WIDTH = 8.0  # [in], as plot_stages and plot_histogram
-_FU = "kg CO$_2$e per functional unit"
+_FU = format_unit("kg CO2e per functional unit")
 
 #: The functions whose results the figures below take (named in the errors).
 _PRODUCERS = {
@@ -219,8 +203,8 @@ def _pct_label(q):
 
 
 def _unit_text(units):
-    u = "" if units is None else str(units).strip()
-    return "" if u in ("", "1", "-", "dimensionless", "nan", "None") else " " + u
+    u = format_unit(units)
+    return "" if u in ("", "nan", "None") else " " + u
 
 
 def _running_points(n, count=200):
@@ -267,6 +251,34 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
     """
     from pcflab.analysis import standard_errors
 
+    x = _convergence_totals(mc_result)
+    qs = [float(q) for q in quantiles]
+    if any(not 0.0 < q < 1.0 for q in qs):
+        raise ValueError(f"quantiles must lie strictly between 0 and 1, got {list(quantiles)}")
+    ns, mean, half, running_q = _running_statistics(x, qs)
+    final = standard_errors(mc_result, quantiles=qs)
+
+    ax = _axes(ax)
+    ax.fill_between(
+        ns, mean - half, mean + half, color=_SKY, alpha=0.45, linewidth=0, label="mean ± 1.96 SE (95 %)", gid="band"
+    )
+    ax.plot(ns, mean, color="black", lw=1.6, label="running mean", gid="mean")
+    ax.axhline(final["mean"], color="black", lw=0.6, ls=(0, (1, 3)), label=f"final mean {_fmt(final['mean'])}")
+    _draw_running_quantiles(ax, ns, qs, running_q, final)
+    ax.set_xscale("log")
+    ax.set_xlim(ns[0], x.size * 1.2)
+    ax.margins(y=0.08)
+    ax.set_xlabel("samples n (log scale)")
+    ax.set_ylabel(f"carbon footprint\n[{_FU}]")
+    ax.set_title(
+        f"Convergence of the Monte Carlo estimates\n{_convergence_detail(mc_result, x.size, final)}", fontsize=10
+    )
+    _legend_right(ax)
+    return ax
+
+
+def _convergence_totals(mc_result):
+    """Return the Monte Carlo totals as floats, checked: ``total`` over ``sample``, finite, n >= 2."""
     if not hasattr(mc_result, "data_vars") or "total" not in mc_result.data_vars:
         have = list(getattr(mc_result, "data_vars", ()))
         raise _missing("plot_convergence", "a Monte Carlo Dataset", ["total"], "simulate", have)
@@ -286,11 +298,12 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
             field="total",
             hint="check the model's evaluation (pcflab.simulate raises on failed samples)",
         )
-    qs = [float(q) for q in quantiles]
-    if any(not 0.0 < q < 1.0 for q in qs):
-        raise ValueError(f"quantiles must lie strictly between 0 and 1, got {list(quantiles)}")
+    return x
 
-    ns = _running_points(n)
+
+def _running_statistics(x, qs):
+    """Sample counts ``ns``, running mean, half width of its 95 % band and running quantiles."""
+    ns = _running_points(x.size)
     ref = x.mean()  # shifted sums: no cancellation in the variance
     c1 = np.cumsum(x - ref)[ns - 1]
     c2 = np.cumsum((x - ref) ** 2)[ns - 1]
@@ -298,14 +311,12 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
     var = np.maximum(c2 - c1**2 / ns, 0.0) / (ns - 1)
     half = 1.96 * np.sqrt(var / ns)
     running_q = np.array([np.quantile(x[:k], qs) for k in ns]).reshape(len(ns), len(qs))
-    final = standard_errors(mc_result, quantiles=qs)
+    return ns, mean, half, running_q
 
-    ax = _axes(ax)
-    ax.fill_between(
-        ns, mean - half, mean + half, color=_SKY, alpha=0.45, linewidth=0, label="mean ± 1.96 SE (95 %)", gid="band"
-    )
-    ax.plot(ns, mean, color="black", lw=1.6, label="running mean", gid="mean")
-    ax.axhline(final["mean"], color="black", lw=0.6, ls=(0, (1, 3)), label=f"final mean {_fmt(final['mean'])}")
+
+def _draw_running_quantiles(ax, ns, qs, running_q, final):
+    """Draw the running quantiles, and at the last count each final quantile with its 95 % CI."""
+    n = ns[-1]
     for j, q in enumerate(qs):
         ax.plot(
             ns,
@@ -337,11 +348,10 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
             fontsize=8,
             color=_VERMILLION,
         )
-    ax.set_xscale("log")
-    ax.set_xlim(ns[0], n * 1.2)
-    ax.margins(y=0.08)
-    ax.set_xlabel("samples n (log scale)")
-    ax.set_ylabel(f"carbon footprint\n[{_FU}]")
+
+
+def _convergence_detail(mc_result, n, final):
+    """Second title line: samples, seed, SE of the mean and the target of ``simulate_until``."""
     rel = final["se_mean"] / abs(final["mean"]) if final["mean"] else np.inf
     seed = mc_result.attrs.get("seed")
     seed_text = "" if seed is None else f", seed {seed}"
@@ -349,9 +359,7 @@ def plot_convergence(mc_result, ax=None, quantiles=(0.025, 0.5, 0.975)):
     if "target_relative_se" in mc_result.attrs:
         met = "met" if mc_result.attrs.get("converged") else "not met"
         detail += f", target {100 * float(mc_result.attrs['target_relative_se']):.2f} % {met}"
-    ax.set_title(f"Convergence of the Monte Carlo estimates\n{detail}", fontsize=10)
-    _legend_right(ax)
-    return ax
+    return detail
 
 
 def _input_labels(ds, names, width=30):
@@ -408,6 +416,45 @@ def plot_sobol(sens, ax=None, top=15):
         If ``top`` is not a positive integer.
     """
     top = _check_top(top, "plot_sobol")
+    method = _sensitivity_method(sens)
+    n_inputs = sens.sizes["input"]
+    k = min(top, n_inputs)
+    sub = sens.isel(input=slice(0, k))
+    labels = _input_labels(sub, sub["input"].values)
+    y = np.arange(k)
+    ax = _axes(ax, _rows_height(k))
+    cl = sens.attrs.get("conf_level")
+    ci = f"\n± {100 * float(cl):g} % CI" if cl is not None else "\n± CI"
+    runs = sens.attrs.get("runs")
+    n_design = sens.attrs.get("n")
+    run_text = f"{int(runs):,} model runs" if runs else ""
+    of = f"{sens.attrs['model_id']}: " if sens.attrs.get("model_id") else ""
+    if method == "morris":
+        _draw_morris(ax, sub, y, ci)
+        title = f"{of}Morris μ*, top {k} of {n_inputs} inputs"
+        detail = ", ".join(t for t in (f"{n_design} trajectories" if n_design else "", run_text) if t)
+    else:
+        _draw_sobol_indices(ax, sub, y, ci)
+        name = {"sobol": "Sobol", "fast": "FAST", "rbd_fast": "RBD-FAST"}.get(method, method)
+        title = f"{of}{name} indices, top {k} of {n_inputs} inputs"
+        total_s1 = float(np.nansum(sens["S1"].values))
+        parts = (f"N = {n_design}" if n_design else "", run_text, f"ΣS$_1$ = {total_s1:.2f} over all inputs")
+        detail = ", ".join(t for t in parts if t)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, labels, fontsize=8.5)
+    ax.set_ylim(k - 0.5, -0.5)  # most important at the top
+    ax.grid(axis="x", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_title(f"{title}\n{detail}" if detail else title, fontsize=10)
+    _legend_right(ax)
+    return ax
+
+
+_ERROR_KW = {"ecolor": "black", "elinewidth": 0.9, "capsize": 2.5, "capthick": 0.9}
+
+
+def _sensitivity_method(sens):
+    """Return the method of a sensitivity Dataset (``"sobol"``, ``"morris"``, ...), checked."""
     if not hasattr(sens, "data_vars"):
         raise PcfError(
             f"plot_sobol needs an xarray.Dataset with dimension 'input', got {type(sens).__name__}",
@@ -428,99 +475,79 @@ def plot_sobol(sens, ax=None, top=15):
     lacking = [v for v in needed if v not in sens.data_vars]
     if lacking:
         raise _missing("plot_sobol", f"a {method} sensitivity Dataset", lacking, "sensitivity", list(sens.data_vars))
-    n_inputs = sens.sizes["input"]
-    k = min(top, n_inputs)
-    sub = sens.isel(input=slice(0, k))
-    labels = _input_labels(sub, sub["input"].values)
-    y = np.arange(k)
+    return method
 
-    def conf(name):
-        return np.nan_to_num(np.asarray(sub[name].values, dtype=float)) if name in sub.data_vars else None
 
-    error_kw = {"ecolor": "black", "elinewidth": 0.9, "capsize": 2.5, "capthick": 0.9}
-    ax = _axes(ax, _rows_height(k))
-    cl = sens.attrs.get("conf_level")
-    ci = f"\n± {100 * float(cl):g} % CI" if cl is not None else "\n± CI"
-    runs = sens.attrs.get("runs")
-    n_design = sens.attrs.get("n")
-    run_text = f"{int(runs):,} model runs" if runs else ""
-    of = f"{sens.attrs['model_id']}: " if sens.attrs.get("model_id") else ""
-    if method == "morris":
-        mu = np.asarray(sub["mu_star"].values, dtype=float)
-        err = conf("mu_star_conf")
-        ax.barh(
-            y,
-            mu,
-            height=0.6,
-            xerr=err,
-            color=_BLUE,
-            edgecolor="black",
-            linewidth=0.5,
-            error_kw=error_kw,
-            label="μ* (mean |elementary\neffect|)" + (ci if err is not None else ""),
-        )
-        ax.plot(
-            sub["sigma"].values,
-            y,
-            ls="none",
-            marker="D",
-            markersize=5,
-            markerfacecolor="white",
-            markeredgecolor=_VERMILLION,
-            markeredgewidth=1.3,
-            label="σ (non-linearity,\ninteractions)",
-            gid="sigma",
-        )
-        units = sens["mu_star"].attrs.get("units") or f"{_FU}, per unit of the input's probability scale"
-        ax.set_xlabel(f"Morris μ* and σ [{units}]")
-        title = f"{of}Morris μ*, top {k} of {n_inputs} inputs"
-        detail = ", ".join(t for t in (f"{n_design} trajectories" if n_design else "", run_text) if t)
-    else:
-        s1 = np.asarray(sub["S1"].values, dtype=float)
-        st = np.asarray(sub["ST"].values, dtype=float)
-        e1, et = conf("S1_conf"), conf("ST_conf")
-        h = 0.38
-        ax.barh(
-            y - h / 2,
-            s1,
-            height=h,
-            xerr=e1,
-            color=_BLUE,
-            edgecolor="black",
-            linewidth=0.5,
-            error_kw=error_kw,
-            label="first order S$_1$" + (ci if e1 is not None else ""),
-        )
-        ax.barh(
-            y + h / 2,
-            st,
-            height=h,
-            xerr=et,
-            color=_ORANGE,
-            edgecolor="black",
-            hatch=_HATCH,
-            hatchcolor="#5a3e00",
-            linewidth=0.5,
-            error_kw=error_kw,
-            label="total S$_T$" + (ci if et is not None else ""),
-        )
-        ax.set_xlabel("Sobol index [-] (share of the footprint's variance)")
-        name = {"sobol": "Sobol", "fast": "FAST", "rbd_fast": "RBD-FAST"}.get(method, method)
-        title = f"{of}{name} indices, top {k} of {n_inputs} inputs"
-        total_s1 = float(np.nansum(sens["S1"].values))
-        parts = (f"N = {n_design}" if n_design else "", run_text, f"ΣS$_1$ = {total_s1:.2f} over all inputs")
-        detail = ", ".join(t for t in parts if t)
-        hi = np.nanmax(np.concatenate([s1 + (0 if e1 is None else e1), st + (0 if et is None else et)]))
-        lo = np.nanmin(np.concatenate([s1 - (0 if e1 is None else e1), st - (0 if et is None else et)]))
-        ax.set_xlim(min(0.0, lo * 1.1), max(hi * 1.08, 0.05))
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, labels, fontsize=8.5)
-    ax.set_ylim(k - 0.5, -0.5)  # most important at the top
-    ax.grid(axis="x", color="0.85", lw=0.6)
-    ax.set_axisbelow(True)
-    ax.set_title(f"{title}\n{detail}" if detail else title, fontsize=10)
-    _legend_right(ax)
-    return ax
+def _conf(sub, name):
+    """Half widths of a confidence interval (NaN as 0), or None if ``sub`` has no ``name``."""
+    return np.nan_to_num(np.asarray(sub[name].values, dtype=float)) if name in sub.data_vars else None
+
+
+def _draw_morris(ax, sub, y, ci):
+    """Bars of Morris μ* with their CI, σ as open diamonds, and the x label."""
+    mu = np.asarray(sub["mu_star"].values, dtype=float)
+    err = _conf(sub, "mu_star_conf")
+    ax.barh(
+        y,
+        mu,
+        height=0.6,
+        xerr=err,
+        color=_BLUE,
+        edgecolor="black",
+        linewidth=0.5,
+        error_kw=_ERROR_KW,
+        label="μ* (mean |elementary\neffect|)" + (ci if err is not None else ""),
+    )
+    ax.plot(
+        sub["sigma"].values,
+        y,
+        ls="none",
+        marker="D",
+        markersize=5,
+        markerfacecolor="white",
+        markeredgecolor=_VERMILLION,
+        markeredgewidth=1.3,
+        label="σ (non-linearity,\ninteractions)",
+        gid="sigma",
+    )
+    units = format_unit(sub["mu_star"].attrs.get("units")) or f"{_FU}, per unit of the input's probability scale"
+    ax.set_xlabel(f"Morris μ* and σ [{units}]")
+
+
+def _draw_sobol_indices(ax, sub, y, ci):
+    """Paired bars of S1 (dark) and ST (light, hatched) with their CIs, the x label and limits."""
+    s1 = np.asarray(sub["S1"].values, dtype=float)
+    st = np.asarray(sub["ST"].values, dtype=float)
+    e1, et = _conf(sub, "S1_conf"), _conf(sub, "ST_conf")
+    h = 0.38
+    ax.barh(
+        y - h / 2,
+        s1,
+        height=h,
+        xerr=e1,
+        color=_BLUE,
+        edgecolor="black",
+        linewidth=0.5,
+        error_kw=_ERROR_KW,
+        label="first order S$_1$" + (ci if e1 is not None else ""),
+    )
+    ax.barh(
+        y + h / 2,
+        st,
+        height=h,
+        xerr=et,
+        color=_ORANGE,
+        edgecolor="black",
+        hatch=_HATCH,
+        hatchcolor=_HATCH_COLOUR,
+        linewidth=0.5,
+        error_kw=_ERROR_KW,
+        label="total S$_T$" + (ci if et is not None else ""),
+    )
+    ax.set_xlabel("Sobol index [-] (share of the footprint's variance)")
+    hi = np.nanmax(np.concatenate([s1 + (0 if e1 is None else e1), st + (0 if et is None else et)]))
+    lo = np.nanmin(np.concatenate([s1 - (0 if e1 is None else e1), st - (0 if et is None else et)]))
+    ax.set_xlim(min(0.0, lo * 1.1), max(hi * 1.08, 0.05))
 
 
 def plot_tornado(tornado, ax=None, top=15):
@@ -587,7 +614,7 @@ def plot_tornado(tornado, ax=None, top=15):
     style = {"height": 0.62, "edgecolor": "black", "linewidth": 0.5}
     bars_lo = ax.barh(y, t_lo - base, left=base, color=_BLUE, label=lo_label, **style)
     bars_hi = ax.barh(
-        y, t_hi - base, left=base, color=_ORANGE, hatch=_HATCH, hatchcolor="#5a3e00", label=hi_label, **style
+        y, t_hi - base, left=base, color=_ORANGE, hatch=_HATCH, hatchcolor=_HATCH_COLOUR, label=hi_label, **style
     )
     # where both bars point the same way, the shorter one is drawn on top of the longer
     for p_lo, p_hi, a, b in zip(bars_lo, bars_hi, t_lo, t_hi, strict=True):
@@ -660,8 +687,6 @@ def plot_class_probabilities(grade_result, ax=None):
     PcfError
         If ``grade_result`` lacks one of those fields.
     """
-    from pcflab.core import format_probability
-
     needed = [
         "probabilities",
         "deterministic_class",
@@ -678,9 +703,26 @@ def plot_class_probabilities(grade_result, ax=None):
         )
     r = grade_result
     classes = list(r.probabilities)
-    pct = 100.0 * np.array([float(r.probabilities[c]) for c in classes])
     x = np.arange(len(classes))
     ax = _axes(ax)
+    _draw_class_bars(ax, r, classes, x)
+    level = 100.0 * float(r.robust_level)
+    ax.axhline(level, color="black", ls="--", lw=1.0, gid="robust_level")
+    ax.set_xticks(x, [_wrap(c, width=14) for c in classes], fontsize=9)
+    ax.set_ylim(0, 112)
+    ax.set_yticks(np.arange(0, 101, 20))
+    ax.set_ylabel("probability [%]")
+    ax.set_xlabel(f"class — {_wrap(r.scheme_name, width=90)}")
+    ax.grid(axis="y", color="0.85", lw=0.6)
+    ax.set_axisbelow(True)
+    _legend_right(ax, handles=_class_legend_handles(r))
+    ax.set_title(_class_title(r), fontsize=10)
+    return ax
+
+
+def _draw_class_bars(ax, r, classes, x):
+    """Draw a bar per class [%], the deterministic one highlighted, labelled with its probability."""
+    pct = 100.0 * np.array([float(r.probabilities[c]) for c in classes])
     bars = ax.bar(x, pct, width=0.65, color=_SKY, edgecolor="black", linewidth=0.6, label="other classes")
     for c, patch in zip(classes, bars, strict=True):
         if c == r.deterministic_class:
@@ -700,20 +742,14 @@ def plot_class_probabilities(grade_result, ax=None):
             va="bottom",
             fontsize=8.5,
         )
-    level = 100.0 * float(r.robust_level)
-    ax.axhline(level, color="black", ls="--", lw=1.0, gid="robust_level")
-    ax.set_xticks(x, [_wrap(c, width=14) for c in classes], fontsize=9)
-    ax.set_ylim(0, 112)
-    ax.set_yticks(np.arange(0, 101, 20))
-    ax.set_ylabel("probability [%]")
-    ax.set_xlabel(f"class — {_wrap(r.scheme_name, width=90)}")
-    ax.grid(axis="y", color="0.85", lw=0.6)
-    ax.set_axisbelow(True)
 
+
+def _class_legend_handles(r):
+    """Legend entries: the deterministic class, the other classes, the robustness level."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    handles = [
+    return [
         Patch(
             facecolor=_VERMILLION,
             hatch="xx",
@@ -726,7 +762,10 @@ def plot_class_probabilities(grade_result, ax=None):
             [], [], color="black", ls="--", lw=1.0, label=f"robust at ≥ {format_probability(float(r.robust_level))}"
         ),
     ]
-    _legend_right(ax, handles=handles)
+
+
+def _class_title(r):
+    """Title: the class and its probability (or not robust), then footprint, interval and samples."""
     if r.robust:
         head = f"class {r.most_likely_class} with {format_probability(float(r.probability))} probability"
     else:
@@ -737,15 +776,14 @@ def plot_class_probabilities(grade_result, ax=None):
         )
     detail = []
     if getattr(r, "value", None) is not None:
-        detail.append(f"footprint {_fmt(r.value)} {getattr(r, 'units', '')}".rstrip())
+        detail.append(f"footprint {_fmt(r.value)} {format_unit(getattr(r, 'units', ''))}".rstrip())
     if getattr(r, "interval", None) is not None:
         lvl = getattr(r, "interval_level", None)
         lvl_text = f"{100 * float(lvl):g} % " if lvl is not None else ""
         detail.append(f"{lvl_text}interval {_fmt(r.interval[0])} – {_fmt(r.interval[1])}")
     if getattr(r, "n_samples", None):
         detail.append(f"{int(r.n_samples):,} samples")
-    ax.set_title(head + ("\n" + ", ".join(detail) if detail else ""), fontsize=10)
-    return ax
+    return head + ("\n" + ", ".join(detail) if detail else "")
 
 
 def plot_variance_shares(shares, ax=None, top=15):
@@ -808,7 +846,7 @@ def plot_variance_shares(shares, ax=None, top=15):
             pct[up],
             color=_ORANGE,
             hatch=_HATCH,
-            hatchcolor="#5a3e00",
+            hatchcolor=_HATCH_COLOUR,
             label="footprint increases\nwith the input (ρ > 0)",
             **style,
         )

@@ -2,7 +2,7 @@
 
 Each function takes the result of one analysis of ``pcflab.analysis`` and returns a
 ``pandas.DataFrame`` ready to show: labelled rows, the unit of every quantity column in
-its name (``kg CO2e`` is per functional unit, ``share %`` is a percentage of the
+its name (``kg CO₂e`` is per functional unit, ``share %`` is a percentage of the
 deterministic total) and in ``frame.attrs["units"]`` (column name -> unit).
 ``html_table`` renders a table as the plain HTML table of pcflab's report template.
 """
@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from pcflab.core import format_unit
 from pcflab.methods import STAGE_NAMES_ZH, STAGES
 
 __all__ = [
@@ -28,7 +29,9 @@ __all__ = [
     "statistics_table",
 ]
 
-_CO2E = "kg CO2e per functional unit"
+_CO2E = format_unit("kg CO2e per functional unit")
+#: The column of a footprint [kg CO2e per functional unit]: ``kg CO₂e``.
+_KG = format_unit("kg CO2e")
 
 
 def _with_units(frame, **units):
@@ -65,7 +68,7 @@ def stage_table(deterministic):
     -------
     pandas.DataFrame
         One row per stage of ``pcflab.methods.STAGES`` (index: the stage id with spaces):
-        ``stage (GB/T 24067)`` (Chinese name, ``STAGE_NAMES_ZH``), ``kg CO2e`` [kg CO2e per
+        ``stage (GB/T 24067)`` (Chinese name, ``STAGE_NAMES_ZH``), ``kg CO₂e`` [kg CO2e per
         functional unit] and ``share %`` [% of the total].
     """
     by_stage = stage_totals(deterministic)
@@ -73,12 +76,12 @@ def stage_table(deterministic):
     frame = pd.DataFrame(
         {
             "stage (GB/T 24067)": [STAGE_NAMES_ZH[s] for s in STAGES],
-            "kg CO2e": by_stage.values,
+            _KG: by_stage.values,
             "share %": 100 * by_stage.values / total,
         },
         index=[s.replace("_", " ") for s in STAGES],
     )
-    return _with_units(frame, **{"kg CO2e": _CO2E, "share %": "% of the total"})
+    return _with_units(frame, **{_KG: _CO2E, "share %": "% of the total"})
 
 
 def process_table(deterministic):
@@ -93,7 +96,7 @@ def process_table(deterministic):
     -------
     pandas.DataFrame
         One row per process (index: the process id, in model order): ``process`` (its
-        name), ``stage``, ``kg CO2e`` [kg CO2e per functional unit] and ``share %`` [% of
+        name), ``stage``, ``kg CO₂e`` [kg CO2e per functional unit] and ``share %`` [% of
         the total].
     """
     total = float(deterministic["gwp100"].sum())
@@ -102,12 +105,12 @@ def process_table(deterministic):
         {
             "process": deterministic["process_name"].values,
             "stage": deterministic["stage"].values,
-            "kg CO2e": by_process.values,
+            _KG: by_process.values,
             "share %": 100 * by_process.values / total,
         },
         index=deterministic["process"].values,
     )
-    return _with_units(frame, **{"kg CO2e": _CO2E, "share %": "% of the total"})
+    return _with_units(frame, **{_KG: _CO2E, "share %": "% of the total"})
 
 
 def gas_table(deterministic):
@@ -123,16 +126,16 @@ def gas_table(deterministic):
     pandas.DataFrame
         One row per gas with a non-zero GWP100 (index: the gas; ``co2e`` holds the factors
         published already characterised): ``kg gas`` [kg of the gas per functional unit]
-        and ``kg CO2e`` [kg CO2e per functional unit].
+        and ``kg CO₂e`` [kg CO2e per functional unit].
     """
     frame = pd.DataFrame(
         {
             "kg gas": deterministic["mass"].sum("process").to_series(),
-            "kg CO2e": deterministic["gwp100"].sum("process").to_series(),
+            _KG: deterministic["gwp100"].sum("process").to_series(),
         }
     )
-    frame = frame[frame["kg CO2e"] != 0]
-    return _with_units(frame, **{"kg gas": "kg of the gas per functional unit", "kg CO2e": _CO2E})
+    frame = frame[frame[_KG] != 0]
+    return _with_units(frame, **{"kg gas": "kg of the gas per functional unit", _KG: _CO2E})
 
 
 def statistics_table(deterministic, stats):
@@ -150,14 +153,14 @@ def statistics_table(deterministic, stats):
     Returns
     -------
     pandas.DataFrame
-        One column ``kg CO2e`` [kg CO2e per functional unit]; rows ``deterministic``,
+        One column ``kg CO₂e`` [kg CO2e per functional unit]; rows ``deterministic``,
         ``mean``, ``median``, ``standard deviation`` and the quantiles that bound the
         interval (``2.5 % quantile`` and ``97.5 % quantile`` for a 95 % interval).
     """
     tail = 100 * (1 - stats["interval"]) / 2
     values = [float(deterministic["gwp100"].sum()), *(stats[k] for k in ("mean", "median", "sd", "lower", "upper"))]
     frame = pd.DataFrame(
-        {"kg CO2e": values},
+        {_KG: values},
         index=[
             "deterministic",
             "mean",
@@ -167,7 +170,7 @@ def statistics_table(deterministic, stats):
             f"{100 - tail:g} % quantile",
         ],
     )
-    return _with_units(frame, **{"kg CO2e": _CO2E})
+    return _with_units(frame, **{_KG: _CO2E})
 
 
 def contribution_table(contributions, top=12):
@@ -183,12 +186,12 @@ def contribution_table(contributions, top=12):
     Returns
     -------
     pandas.DataFrame
-        Same index; ``kg CO2e`` [kg CO2e per functional unit] and ``share %`` [% of the
+        Same index; ``kg CO₂e`` [kg CO2e per functional unit] and ``share %`` [% of the
         total; negative for credits].
     """
-    frame = contributions[["gwp100", "share"]].head(top).rename(columns={"gwp100": "kg CO2e"})
+    frame = contributions[["gwp100", "share"]].head(top).rename(columns={"gwp100": _KG})
     frame["share %"] = 100 * frame.pop("share")
-    return _with_units(frame, **{"kg CO2e": _CO2E, "share %": "% of the total"})
+    return _with_units(frame, **{_KG: _CO2E, "share %": "% of the total"})
 
 
 def sobol_table(sobol, top=10):
@@ -234,7 +237,7 @@ def quality_table(quality, top=12):
         return _with_units(pd.DataFrame())
     frame = frame.head(top).set_index("process")
     frame["share %"] = 100 * frame["abs_share"]
-    frame = frame.rename(columns={"gwp100": "kg CO2e", "factor_dqr": "DQR", "factor_tag": "tag"})
+    frame = frame.rename(columns={"gwp100": _KG, "factor_dqr": "DQR", "factor_tag": "tag"})
     frame = frame[["target", "share %", "data_type", "traceability", "DQR", "tag"]]
     return _with_units(frame, **{"share %": "% of the absolute contributions", "DQR": "1 (excellent) to 5"})
 
@@ -258,7 +261,7 @@ def grade_table(grades):
         [
             {
                 "status": g.scheme_status.replace("_", " "),
-                "footprint": f"{g.value:,.4g} {g.units}",
+                "footprint": f"{g.value:,.4g} {format_unit(g.units)}",
                 "deterministic class": g.deterministic_class,
                 "Monte Carlo": g.sentence,
             }
@@ -281,11 +284,21 @@ def method_table(methods):
     -------
     pandas.DataFrame
         Index: the profiles; ``gwp_set``, ``allocation``, ``recycling``, ``electricity``
-        and ``kg CO2e`` [kg CO2e per functional unit].
+        and ``kg CO₂e`` [kg CO2e per functional unit].
     """
     frame = methods[["gwp_set", "allocation", "recycling", "electricity", "total"]].copy()
-    frame = frame.rename(columns={"total": "kg CO2e"})
-    return _with_units(frame, **{"kg CO2e": _CO2E})
+    frame = frame.rename(columns={"total": _KG})
+    return _with_units(frame, **{_KG: _CO2E})
+
+
+def _factor_name(factor_id):
+    """Return the name part of a factor id: ``cn-sd/electricity/grid-co2/2021`` -> ``electricity/grid-co2``.
+
+    Factor ids are ``region/category/name/version``; an id of fewer than three parts is its
+    own name.
+    """
+    parts = str(factor_id).split("/")
+    return "/".join(parts[1:-1]) if len(parts) >= 3 else str(factor_id)
 
 
 def factor_table(compiled, factors=None):
@@ -301,8 +314,10 @@ def factor_table(compiled, factors=None):
     Returns
     -------
     pandas.DataFrame
-        Index ``factor``; ``gas``, ``value`` as published [``unit``], ``unit`` (published
-        unit of the gas per unit of activity), ``region`` and ``year`` of the data,
+        Index ``factor``, sorted by name (the id without its region and version), region,
+        then year; ``gas``, ``value`` as published [``unit``], ``unit`` (published unit of
+        the gas per unit of activity, readable: ``kg/m³``, ``kg/(t·km)``), ``region`` and
+        ``year`` of the data,
         ``GSD`` (geometric standard deviation of its lognormal uncertainty [1]), ``DQR``
         (data quality rating, 1 excellent ... 5 very poor), ``tag`` (source tag) and
         ``source``.
@@ -319,7 +334,7 @@ def factor_table(compiled, factors=None):
                     "factor": f,
                     "gas": g,
                     "value": float(cell["published_value"]),
-                    "unit": f"{cell['published_unit'].item()}/{row['per'].item()}",
+                    "unit": format_unit(f"{cell['published_unit'].item()}/({row['per'].item()})"),
                     "region": str(row["region"].item()),
                     "year": int(row["year"].item()),
                     "GSD": float(cell["gsd"]),
@@ -329,7 +344,12 @@ def factor_table(compiled, factors=None):
                 }
             )
     columns = ["factor", "gas", "value", "unit", "region", "year", "GSD", "DQR", "tag", "source"]
-    frame = pd.DataFrame(rows, columns=columns).set_index("factor")
+    frame = pd.DataFrame(rows, columns=columns)
+    # by name, region, then year; the gases of a factor stay in their order
+    frame["_name"] = frame["factor"].map(_factor_name)
+    frame["_gas"] = range(len(frame))
+    frame = frame.sort_values(["_name", "region", "year", "factor", "_gas"], kind="stable")
+    frame = frame.drop(columns=["_name", "_gas"]).set_index("factor")
     return _with_units(frame, value="the row's unit", GSD="1", DQR="1 (excellent) to 5")
 
 

@@ -126,7 +126,7 @@ def test_class_label_svg(compiled):
     text = " ".join("".join(e.itertext()) for e in root.iter())
     for needle in (
         "Hot-rolled coil <BF-BOF> & Co",
-        f"{r.value:.3g} t CO2e/t",
+        f"{r.value:.3g} t CO₂e/t",
         f"95 % interval: {r.interval[0]:.3g} – {r.interval[1]:.3g}",
         f"not robust: B with {100 * r.probability:.0f} % probability",
         f"DQR {r.dqr:.1f}",

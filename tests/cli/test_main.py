@@ -35,7 +35,7 @@ def test_run_prints_deterministic_and_monte_carlo(capsys):
     out = capsys.readouterr().out
     det = float(pcflab.footprint("steel/bf-bof-hot-rolled-coil")["gwp100"].sum())
     stats = pcflab.summary(pcflab.simulate("steel/bf-bof-hot-rolled-coil", 500, 3))
-    assert f"{det:,.1f} kg CO2e" in out
+    assert f"{det:,.1f} kg CO₂e" in out
     assert f"mean {stats['mean']:,.1f}" in out
 
 
@@ -107,7 +107,7 @@ def test_run_calls_the_analyses_in_their_current_names(capsys):
         table = capsys.readouterr().out
     det = float(pcflab.footprint(model, profile="pef", gwp_set="AR5")["gwp100"].sum())
     stats = pcflab.summary(pcflab.simulate(model, 300, 5, profile="pef", gwp_set="AR5"))
-    assert f"deterministic footprint (AR5 GWP100): {det:,.1f} kg CO2e" in out
+    assert f"deterministic footprint (AR5 GWP100): {det:,.1f} kg CO₂e" in out
     assert f"mean {stats['mean']:,.1f}" in out
     totals = pcflab.compare_methods(model, profiles=["iso14067", "pef"])["total"]
     assert all(f"{v:,.1f}" in table for v in totals)

@@ -190,7 +190,7 @@ def test_convergence_shows_running_mean_band_and_quantiles_computed_independentl
     se = x.std(ddof=1) / np.sqrt(x.size)
     assert f"{x.size:,} samples, seed 11" in ax.get_title()
     assert f"({100 * se / x.mean():.2f} %)" in ax.get_title()
-    assert "kg CO$_2$e per functional unit" in ax.get_ylabel()
+    assert "kg CO₂e per functional unit" in ax.get_ylabel()
     save(ax, tmp_path, "convergence_hand")
 
 

@@ -56,9 +56,9 @@ def test_report_numbers_equal_the_library(report):
     assert summary["provenance"]["seed"] == SEED and summary["provenance"]["n_samples"] == SAMPLES
     assert summary["method_profiles"] == pcflab.compare_methods(MODEL)["total"].to_dict()
     html = report.read_text(encoding="utf-8")
-    assert f"{float(det['gwp100'].sum()):,.1f} kg CO2e per functional unit" in html
-    assert f"{stats['mean']:,.1f} kg CO2e" in html
-    assert f"{stats['lower']:,.1f} – {stats['upper']:,.1f} kg CO2e" in html
+    assert f"{float(det['gwp100'].sum()):,.1f} kg CO₂e per functional unit" in html
+    assert f"{stats['mean']:,.1f} kg CO₂e" in html
+    assert f"{stats['lower']:,.1f} – {stats['upper']:,.1f} kg CO₂e" in html
 
 
 def test_report_analyses_equal_the_library(report):
@@ -171,3 +171,17 @@ def test_unknown_parameter_is_refused_before_running(tmp_path):
     with pytest.raises(ReportError, match="unknown notebook parameter"):
         pcflab.run_report(MODEL, "steel", out_dir=tmp_path / "x", parameters={"sampels": 10})
     assert not (tmp_path / "x").exists()
+
+
+def _visible_text(html):
+    """The report as a reader sees it: no scripts, styles, tags or embedded images."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    html = re.sub(r'src="data:[^"]*"', " ", html)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_report_writes_units_readably(report):
+    text = _visible_text(report.read_text(encoding="utf-8"))
+    for unreadable in ("kg CO2e", "t CO2e", "kg/m**3", "m**3", "kg/(t)", "kilogram", "CO$_2$"):
+        assert unreadable not in text, (unreadable, text[max(0, text.find(unreadable) - 200) :][:400])
+    assert "kg CO₂e" in text and re.search(r"Functional unit:\s+1 t\b", text)
