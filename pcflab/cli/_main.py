@@ -2,15 +2,17 @@
 
 import argparse
 import sys
+import warnings
 
 from pcflab._version import __version__
-from pcflab.core import PcfError
+from pcflab.core import ModelWarning, PcfError
 
 from ._factors import add_factor_commands
 
 __all__ = ["main"]
 
 DEMO_MODEL = "steel/bf-bof-hot-rolled-coil"
+STRICT_HELP = "a process the reference product never reaches, an unused parameter or factor is an error"
 
 
 def _cmd_demo(args):
@@ -25,6 +27,10 @@ def _cmd_demo(args):
 def _cmd_report(args):
     from pcflab.reporting import run_report
 
+    if args.strict:
+        from pcflab.analysis import prepare
+
+        prepare(args.model, strict=True)  # an unreached process or unused parameter stops the report
     html = run_report(
         args.model, args.notebook, out_dir=args.out, n_samples=args.samples, seed=args.seed, progress=not args.quiet
     )
@@ -36,8 +42,10 @@ def _cmd_run(args):
     from pcflab.analysis import footprint, prepare, report_categories, simulate, summary
 
     if args.profiles:
+        if args.strict:
+            prepare(args.model, args.factors, strict=True)
         return _run_profiles(args)
-    cm = prepare(args.model, args.factors, profile=args.profile)
+    cm = prepare(args.model, args.factors, profile=args.profile, strict=args.strict)
     det = footprint(cm, gwp_set=args.gwp)
     total = float(det["gwp100"].sum())
     print(f"{cm.model.name}\nfunctional unit: {det.attrs['functional_unit']}")
@@ -133,6 +141,7 @@ def build_parser():
     p.add_argument("--seed", type=int, default=42, help="seed")
     p.add_argument("--out", default=None, help="output folder (default reports/<model>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("run", help="print the deterministic and Monte Carlo footprint of a model")
@@ -143,6 +152,7 @@ def build_parser():
     p.add_argument("--profile", default="iso14067", help="method profile (iso14067, ghg-protocol, pas2050, pef, cbam)")
     p.add_argument("--profiles", default=None, help="compare profiles: 'all' or a comma-separated list")
     p.add_argument("--factors", default=None, help="factor table CSV (default: shipped)")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("models", help="list the shipped models")
@@ -161,7 +171,20 @@ def main(argv=None):
         parser.print_help()
         return 2
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except PcfError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Write a ``ModelWarning`` as one ``warning:`` line (it names the model file), others as Python does."""
+    if issubclass(category, ModelWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
