@@ -935,24 +935,57 @@ def _evaluate_nominal(model, keys, formula, nominal_si):
 
 
 def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, nominal_si):
-    """Scale turning the formula's SI value into flow units per unit reference product."""
+    """Scale turning the formula's SI value into flow units per unit reference product.
+
+    A formula of parameters gives a pint quantity (their SI values combined); it is
+    converted to the exchange's ``unit`` (an amount per ``ref_product.amount`` of the
+    reference product) or, if it is an intensity, to ``unit`` per reference unit (a kg/t
+    parameter in a kg exchange of a 1 t product is 20 kg, not 0.02). A result of another
+    dimension is an error naming the parameters and their units (a kg/t parameter in a
+    kWh/t exchange). A formula of numbers alone, or of numbers and pure-number parameters
+    (counts and shares: ``1``, ``%``, ``t/t``; not ``kg/t``), is a plain number in ``unit``.
+    """
     ref_unit = _unit(model, ("processes", keys[1], "reference_product", "unit"), ref_product.unit)
     unit = _unit(model, keys + ("unit",), amount_unit)
     result = _evaluate_nominal(model, keys + ("amount",), formula, nominal_si)
     r = result if isinstance(result, ureg.Quantity) else ureg.Quantity(result, ureg.dimensionless)
     one_r = ureg.Quantity(1.0, r.units)
-    if one_r.dimensionless and formula.names and ureg.Quantity(1.0, unit).dimensionless:
-        # a ratio of the parameters' SI values (20 kg/t is 0.02): convert it to `unit` (kg/t)
-        to_unit = one_r.to(unit).magnitude
-    elif one_r.dimensionless:
-        to_unit = one_r.to(ureg.dimensionless).magnitude  # a plain number, in `unit`
+    intensity = (ureg.Quantity(1.0, unit) / ureg.Quantity(1.0, ref_unit)).units
+    if not formula.names or (
+        one_r.dimensionless
+        and not ureg.Quantity(1.0, unit).dimensionless
+        and all(_is_pure_number(model, n) for n in formula.names)
+    ):
+        # a plain number in `unit`: numbers alone, or times counts and shares (1, %, t/t), '3 * trips'
+        to_unit = one_r.to(ureg.dimensionless).magnitude
+        if formula.names and ureg.Quantity(1.0, intensity).dimensionless:
+            as_share = one_r.to(intensity).magnitude * ref_product.amount
+            if not math.isclose(to_unit, as_share, rel_tol=1e-12):
+                value = float(r.to(ureg.dimensionless).magnitude)
+                # 2 % in kg per 1 t: 0.02 kg as a plain number, 20 kg as a share of the product
+                raise model.error(
+                    f"the formula {formula.text!r} gives a pure number ({_parameter_units(model, formula)}) "
+                    f"for an amount in {amount_unit} per {ref_product.amount:g} {ref_product.unit} of "
+                    f"{ref_product.name}: as a plain number it is {value * to_unit:g} {amount_unit}, as a share "
+                    f"of the product {value * as_share:g} {amount_unit}",
+                    keys + ("unit",),
+                    f"give the exchange's unit as a ratio ({amount_unit}/{ref_product.unit}), or the "
+                    f"parameter in {amount_unit}/{ref_product.unit}",
+                    cls=UnitMismatchError,
+                )
     elif one_r.dimensionality == ureg.Quantity(1.0, unit).dimensionality:
+        # the parameters' SI values in `unit` (20 kg/t is 0.02 as a ratio: 20 in kg/t, 0.02 in t/t)
         to_unit = one_r.to(unit).magnitude
+    elif one_r.dimensionality == ureg.Quantity(1.0, intensity).dimensionality:
+        # an intensity (20 kg/t) for an amount (kg) per `ref_product.amount` of the reference product
+        to_unit = one_r.to(intensity).magnitude * ref_product.amount
     else:
         raise model.error(
-            f"the formula {formula.text!r} gives {one_r.to_reduced_units().units:~} but the unit is {unit:~}",
+            f"the formula {formula.text!r} gives {_unit_text(one_r.to_reduced_units().units)} "
+            f"({_parameter_units(model, formula)}) but the unit is {amount_unit} "
+            f"(per {ref_product.amount:g} {ref_product.unit} of {ref_product.name})",
             keys + ("unit",),
-            "make 'unit' the unit of the formula's result",
+            "make 'unit' the unit of the formula's result, or state the parameter in the exchange's unit",
             cls=UnitMismatchError,
         )
     one = ureg.Quantity(1.0, unit)
@@ -1004,6 +1037,22 @@ def _referenced_names(model):
         amounts += [block.mass] + [getattr(block, n) for n in _CIRCULARITY_TERMS]
     amounts += [c.share for c in model.electricity_contracts]
     return {n for a in amounts for n in _names_in(a)}
+
+
+def _is_pure_number(model, name):
+    """Tell whether a parameter's declared unit is a pure number (``1``, ``%``, ``t/t``), not a ratio like kg/t."""
+    unit = parse_unit(model.parameters[name].unit)
+    return all(ureg.Quantity(1.0, u).dimensionless for u in unit._units)
+
+
+def _unit_text(unit):
+    """Write a unit as text; a dimensionless one is said so (pint writes it as an empty string)."""
+    return f"{unit:~}" or "a dimensionless number"
+
+
+def _parameter_units(model, formula):
+    """List the parameters of a formula with their declared units (``parameter 'power' in kg/t``)."""
+    return ", ".join(f"parameter {n!r} in {model.parameters[n].unit}" for n in formula.names)
 
 
 def _block_structure(n, tech):
