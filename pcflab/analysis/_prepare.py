@@ -19,7 +19,7 @@ from ._vocabulary import old_calls
 __all__ = ["exchange_contributions", "prepare"]
 
 
-def prepare(model, factors=None, profile=None):
+def prepare(model, factors=None, profile=None, *, strict=False):
     """Load and compile a model unless it already is compiled under the profile asked for.
 
     Parameters
@@ -30,6 +30,8 @@ def prepare(model, factors=None, profile=None):
         Factor database (the shipped one by default).
     profile : str or MethodProfile, optional
         Method profile (``iso14067`` by default, or the compiled model's own).
+    strict : bool
+        When compiling, make what does not enter the result an error (``compile_model``).
 
     Returns
     -------
@@ -37,17 +39,19 @@ def prepare(model, factors=None, profile=None):
         With the profile's cut-off applied (excluded exchanges recorded).
     """
     if isinstance(model, CompiledModel):
-        if profile is None or get_profile(profile) == model.profile:
+        left_out = model.unreachable_processes or model.unused_parameters or model.unused_factors
+        if (profile is None or get_profile(profile) == model.profile) and not (strict and left_out):
             # a model from compile_model has not had its profile's cut-off applied yet
             return model if hasattr(model, "cutoff") else _apply_cutoff(model)
-        factors, model = model.factor_table, model.model
+        # another profile, or compiled leniently with something left out: compile again (strict raises)
+        factors, profile, model = model.factor_table, profile or model.profile, model.model
     if isinstance(factors, xr.Dataset):
         factors = FactorDB(factors)
     elif not isinstance(factors, FactorDB):
         factors = load_factors(factors)
     if not isinstance(model, ProductSystem):
         model = load_model(model)
-    return _apply_cutoff(compile_model(model, factors, profile or "iso14067"))
+    return _apply_cutoff(compile_model(model, factors, profile or "iso14067", strict=strict))
 
 
 @old_calls(positions=("gwp_set",), cm="model")

@@ -21,7 +21,9 @@ def _provenance(cm, gwp_set):
     The data-quality summary (``dqr``, ``dqr_level``, ``dqr_coverage``,
     ``primary_share``, ``traceable_share``, ``cutoff_excluded_share``,
     ``data_quality_notes``; see ``pcflab.data_quality``) is computed once per compiled model from
-    the exchange contributions at the parameters' values. Every value is a netCDF-safe
+    the exchange contributions at the parameters' values. What does not enter the result is
+    counted and listed (``unreachable_processes``, ``unused_parameters``, ``unused_factors``:
+    counts; the same names with ``_list``: JSON lists). Every value is a netCDF-safe
     scalar or string: missing numbers are NaN, a missing DQR level is ``"n/a"``.
     """
     m = cm.model
@@ -38,6 +40,7 @@ def _provenance(cm, gwp_set):
         "cutoff_excluded": json.dumps(cutoff["excluded"], ensure_ascii=False),
         **data_quality_attrs(cm, gwp_set),
         "model_notes": json.dumps(cm.notes, ensure_ascii=False),
+        **_unused_attrs(cm),
         "model_id": m.id,
         "model_name": m.name,
         "model_file": Path(m.path).name,
@@ -55,3 +58,13 @@ def _provenance(cm, gwp_set):
         "numba_version": numba.__version__,
         "python_version": platform.python_version(),
     }
+
+
+def _unused_attrs(cm):
+    """Count (int) and list (JSON) what the compiled model leaves out of its result."""
+    out = {}
+    for name in ("unreachable_processes", "unused_parameters", "unused_factors"):
+        items = list(getattr(cm, name, []))
+        out[name] = len(items)
+        out[f"{name}_list"] = json.dumps(items, ensure_ascii=False)
+    return out

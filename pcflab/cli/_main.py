@@ -2,9 +2,10 @@
 
 import argparse
 import sys
+import warnings
 
 from pcflab._version import __version__
-from pcflab.core import PcfError, format_unit
+from pcflab.core import ModelWarning, PcfError, format_unit
 
 from . import _args as a
 from ._factors import add_factor_commands
@@ -12,6 +13,7 @@ from ._factors import add_factor_commands
 __all__ = ["main"]
 
 DEMO_MODEL = "steel/bf-bof-hot-rolled-coil"
+STRICT_HELP = "a process the reference product never reaches, an unused parameter or factor is an error"
 _KG = format_unit("kg CO2e")  # kg CO₂e
 _PER_FU = format_unit("kg CO2e per functional unit")
 
@@ -49,6 +51,10 @@ def _cmd_report(args):
         a.check_path(args.notebook, "notebook (.ipynb)")
     given = {"gwp_set": args.gwp, "profile": args.profile, "schemes": args.schemes}
     parameters = {k: v for k, v in given.items() if v is not None}
+    if args.strict:
+        from pcflab.analysis import prepare
+
+        prepare(args.model, strict=True)  # an unreached process or unused parameter stops the report
     html = run_report(
         args.model,
         args.notebook,
@@ -69,8 +75,10 @@ def _cmd_run(args):
     if args.factors is not None:
         a.check_path(args.factors, "factor table (CSV file or folder)", folder_ok=True)
     if args.profiles:
+        if args.strict:
+            prepare(args.model, args.factors, strict=True)
         return _run_profiles(args)
-    cm = prepare(args.model, args.factors, profile=args.profile)
+    cm = prepare(args.model, args.factors, profile=args.profile, strict=args.strict)
     det = footprint(cm, gwp_set=args.gwp)
     total = float(det["gwp100"].sum())
     print(f"{cm.model.name}\nfunctional unit: {_functional_unit(cm.model)}")
@@ -176,6 +184,7 @@ def build_parser():
     p.add_argument("--schemes", type=a.schemes, default=None, help="comma-separated class schemes or scheme files")
     p.add_argument("--out", default=None, help="output folder (default reports/<model>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("run", help="print the deterministic and Monte Carlo footprint of a model")
@@ -186,6 +195,7 @@ def build_parser():
     p.add_argument("--profile", type=a.profile, default="iso14067", help="method profile (pcflab.methods.PROFILES)")
     p.add_argument("--profiles", type=a.profiles, default=None, help="compare profiles: 'all' or a list: pef,cbam")
     p.add_argument("--factors", default=None, help="factor table CSV (default: shipped)")
+    p.add_argument("--strict", action="store_true", help=STRICT_HELP)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("models", help="list the shipped models")
@@ -208,7 +218,9 @@ def main(argv=None):
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except (a.UsageError, PcfError) as exc:
         if debug:
             raise
@@ -222,3 +234,14 @@ def main(argv=None):
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
         return 1
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """Write a ``ModelWarning`` as one ``warning:`` line (it names the model file), others as Python does."""
+    if issubclass(category, ModelWarning):
+        print(f"warning: {message}", file=sys.stderr)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)

@@ -4,6 +4,7 @@ __all__ = [
     "AmbiguousUnitError",
     "FactorTableError",
     "ModelError",
+    "ModelWarning",
     "PcfError",
     "ReportError",
     "SystemSolveError",
@@ -78,3 +79,32 @@ class AmbiguousUnitError(PcfError, ValueError):
 
     Also a ``ValueError``, so that code which reports a bad unit reports this one too.
     """
+
+
+class ModelWarning(UserWarning):
+    """Something of a model that does not enter its result (a process, a parameter, a factor).
+
+    Raised as an error (``ModelError``) under ``strict=True`` (``pcflab run --strict``).
+    Located like ``PcfError``: ``file``, ``line``, ``field``, ``hint``.
+
+    Parameters
+    ----------
+    message : str
+        What is left out.
+    file : str or path, optional
+        The model file.
+    line : int, optional
+        1-based line in that file.
+    field : str, optional
+        The key, as a dotted path (``processes.coking``).
+    hint : str, optional
+        How to fix it.
+    """
+
+    def __init__(self, message, *, file=None, line=None, field=None, hint=None):
+        self.message = message
+        self.file = None if file is None else str(file)
+        self.line = line
+        self.field = field
+        self.hint = hint
+        super().__init__(PcfError._render(self))

@@ -17,7 +17,7 @@ from pathlib import Path
 from pcflab.core import FactorTableError
 
 from ._database import _raise_problems, default_factor_dir, factor_source_files
-from ._schema import COLUMNS, Problem, read_factor_rows
+from ._schema import COLUMNS, SHORT_ROW, Problem, field_count_problem, read_factor_rows
 
 __all__ = ["TEMPLATE_COLUMNS", "import_factors"]
 
@@ -147,7 +147,7 @@ def _open_template(template):
         raise FactorTableError(
             f"cannot read the template ({exc})", file=template, hint="save the template as UTF-8 CSV"
         ) from None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(text.splitlines(), restval=SHORT_ROW)
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in TEMPLATE_COLUMNS if c not in header]
     unknown = [c for c in header if c not in TEMPLATE_COLUMNS]
@@ -173,7 +173,11 @@ def _map_template_rows(template, reader):
     """Map every non-empty template row to a schema row: (problems, [(line, schema row)])."""
     problems, mapped = [], []
     for row in reader:
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+        if not any(v.strip() for v in row.values() if isinstance(v, str)):
+            continue
+        problem = field_count_problem(template, reader.line_num, row)
+        if problem is not None:
+            problems.append(problem)
             continue
         schema_row, extra = _to_schema(row)
         for col, msg, hint in extra:

@@ -382,6 +382,33 @@ def read_factor_rows(paths):
     return table.records, table.problems
 
 
+#: What ``csv.DictReader`` puts in the fields a short row lacks (a row has fewer fields than the header).
+SHORT_ROW = object()
+
+
+def field_count_problem(path, line, row):
+    """Return a ``Problem`` if a ``csv.DictReader`` row (``restval=SHORT_ROW``) has too many or too few fields.
+
+    A row delimited by full-width commas (``，``) reads as one field: the hint says so.
+    """
+    fields = [v for k, v in row.items() if k is not None and v is not SHORT_ROW]
+    extra = row.get(None) or []
+    if SHORT_ROW not in row.values() and not extra:
+        return None
+    n, expected = len(fields) + len(extra), len([k for k in row if k is not None])
+    text = "".join(v for v in fields + list(extra) if isinstance(v, str))
+    if "\uff0c" in text:
+        hint = "the row uses \uff0c (full-width comma) as a delimiter; use ,"
+    elif extra:
+        hint = "quote fields that contain commas"
+    else:
+        hint = "give every column of the header a field (an empty one is ',,')"
+    more = "more" if extra else "fewer"
+    return Problem(
+        str(path), line, "-", "columns", f"the row has {n} fields, {more} than the header's {expected}", hint
+    )
+
+
 def _open_factor_csv(path, problems):
     """Open a factor file as a ``csv.DictReader`` if its header is right, else None (problem recorded)."""
     try:
@@ -389,7 +416,7 @@ def _open_factor_csv(path, problems):
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(str(path), 0, "-", "readable", f"cannot read the file ({exc})", "save it as UTF-8 CSV"))
         return None
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(text.splitlines(), restval=SHORT_ROW)
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]  # optional columns may be absent
     unknown = [c for c in header if c not in COLUMNS]
@@ -423,19 +450,11 @@ class _FactorTable:
 
     def add_row(self, path, line, row):
         """Validate one CSV row and keep it if it is valid, unique and consistent."""
-        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+        if not any(v.strip() for v in row.values() if isinstance(v, str)):
             return
-        if None in row:
-            self.problems.append(
-                Problem(
-                    str(path),
-                    line,
-                    "-",
-                    "columns",
-                    "the row has more fields than the header",
-                    "quote fields that contain commas",
-                )
-            )
+        problem = field_count_problem(path, line, row)
+        if problem is not None:
+            self.problems.append(problem)
             return
         rec, probs = _row_problems(path, line, row)
         self.problems.extend(probs)

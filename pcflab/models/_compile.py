@@ -16,13 +16,14 @@ a located error when it is wrong.
 import hashlib
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
 
 from pcflab import kernel
-from pcflab.core import PcfError, UnitMismatchError, UnknownFactorError, parse_unit, ureg
+from pcflab.core import ModelWarning, PcfError, UnitMismatchError, UnknownFactorError, parse_unit, ureg
 from pcflab.factors import resolve
 from pcflab.methods import (
     GASES,
@@ -103,6 +104,12 @@ class CompiledModel:
         The method profile it was compiled under.
     notes : list of str
         What the compilation left out (e.g. recycling terms without a factor).
+    unreachable_processes : list of str
+        Processes the reference product never reaches (their exchanges do not count).
+    unused_parameters : list of str
+        Parameters no formula or exchange names (and not declared ``reported``).
+    unused_factors : list of str
+        Factors the model names only in unreachable processes.
     kernel_parameters : pcflab.kernel.KernelParameters
         ``kinds`` .. ``keys`` and ``correlation`` as the kernel's sampler takes them.
     """
@@ -129,6 +136,9 @@ class CompiledModel:
     factor_table: object = field(repr=False, default=None)
     profile: object = None
     notes: list = field(default_factory=list)
+    unreachable_processes: list = field(default_factory=list)
+    unused_parameters: list = field(default_factory=list)
+    unused_factors: list = field(default_factory=list)
     #: results derived from the compiled model alone, computed once (e.g. its data quality)
     _derived: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -144,7 +154,7 @@ class CompiledModel:
         )
 
 
-def compile_model(model, factors, profile="iso14067"):
+def compile_model(model, factors, profile="iso14067", strict=False):
     """Compile a model against a factor table.
 
     Parameters
@@ -158,6 +168,10 @@ def compile_model(model, factors, profile="iso14067"):
     profile : str or MethodProfile
         Accounting choices (``pcflab.methods.PROFILES``): co-product allocation or system
         expansion, recycled content and end of life, electricity, CBAM boundary.
+    strict : bool
+        Make what does not enter the result (a process the reference product never
+        reaches, a parameter no formula names, a factor only such processes use) an error
+        instead of a ``ModelWarning``.
 
     Returns
     -------
@@ -167,8 +181,13 @@ def compile_model(model, factors, profile="iso14067"):
     ------
     ModelError, UnknownFactorError, UnitMismatchError
         Naming the file, line and key of the problem.
+
+    Warns
+    -----
+    ModelWarning
+        Naming each process, parameter or factor that does not enter the result.
     """
-    return _ModelCompiler(model, factors, profile).compile()
+    return _ModelCompiler(model, factors, profile, strict=strict).compile()
 
 
 # ---------------------------------------------------------------------------------------
@@ -275,8 +294,9 @@ class _ModelCompiler:
       out, and the errors of single exchanges (reported together).
     """
 
-    def __init__(self, model, factors, profile):
+    def __init__(self, model, factors, profile, strict=False):
         self.model = model
+        self.strict = strict
         self.factors = factors
         self.profile = profile  # a name until the exchanges step resolves it
         self.par_index = {n: i for i, n in enumerate(model.parameters)}
@@ -293,6 +313,7 @@ class _ModelCompiler:
         self.contracts = []
         self.resolutions, self.notes, self.problems = [], [], []
         self.cbam = None  # the CBAM good and the part of every process, under a CBAM boundary
+        self.unused = {"processes": [], "parameters": [], "factors": []}
 
     def compile(self):
         """Run every step; the ``CompiledModel``."""
@@ -301,6 +322,7 @@ class _ModelCompiler:
         self.add_exchanges()
         self.add_circularity()
         self.raise_problems()
+        self.check_usage()
         return self.finish()
 
     # --- parameters ---
@@ -492,6 +514,63 @@ class _ModelCompiler:
             self.problems.sort(key=lambda p: p.line or 0)
             raise combine_errors(self.problems)
 
+    # --- what does not enter the result ---
+
+    def check_usage(self):
+        """Warn of (or, if strict, raise on) processes, parameters and factors that do not count."""
+        model, found = self.model, []
+        links = self.links + [
+            (self.proc_index[pid], self.proc_index[sub.process], -1)
+            for pid, proc in model.processes.items()
+            for co in proc.co_products
+            for sub in co.substitutes
+            if sub.process in self.proc_index
+        ]  # a substitute counts as reached under every profile, system expansion or not
+        reached = _reached(self.proc_index[model.reference_process], links)
+        unreached = [pid for pid, i in self.proc_index.items() if i not in reached]
+        for pid in unreached:
+            found.append(
+                (
+                    f"process {pid!r} is not reached from the reference process {model.reference_process!r}; "
+                    "its exchanges do not enter the result",
+                    ("processes", pid),
+                    "make a reached process take it as an input, or remove it",
+                )
+            )
+        referenced = _referenced_names(model)
+        unused = [n for n, p in model.parameters.items() if n not in referenced and not p.reported]
+        for name in unused:
+            found.append(
+                (
+                    f"parameter {name!r} is not used by any formula or exchange",
+                    ("parameters", name),
+                    "use it in an amount, remove it, or declare 'reported: true' if it is recorded for the report",
+                )
+            )
+        counted = {self.rows.ids[f] for i, f, _ in self.uses if i in reached}
+        factors = [f for f in self.rows.ids if f not in counted]
+        if factors:
+            found.append(
+                (
+                    f"factors used only by unreached processes: {', '.join(factors)}",
+                    ("processes", unreached[0]),
+                    "make a reached process take the process as an input, or remove it",
+                )
+            )
+        self.unused = {"processes": unreached, "parameters": unused, "factors": factors}
+        self._report(found)
+
+    def _report(self, found):
+        """Warn of each finding, or raise them together under ``strict``."""
+        model = self.model
+        if self.strict and found:
+            raise combine_errors(
+                [model.error(msg + " (an error under strict)", keys, hint) for msg, keys, hint in found]
+            )
+        for msg, keys, hint in found:
+            e = model.error(msg, keys, hint)
+            warnings.warn(ModelWarning(e.message, file=e.file, line=e.line, field=e.field, hint=e.hint), stacklevel=5)
+
     # --- one exchange, one factor ---
 
     def _exchange(self, keys, amount, amount_unit, flow_unit, ref_product, multiplier=1.0):
@@ -644,6 +723,9 @@ class _ModelCompiler:
             factor_table=self.factors,
             profile=self.profile,
             notes=self.notes,
+            unreachable_processes=self.unused["processes"],
+            unused_parameters=self.unused["parameters"],
+            unused_factors=self.unused["factors"],
         )
 
 
@@ -882,24 +964,57 @@ def _evaluate_nominal(model, keys, formula, nominal_si):
 
 
 def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, nominal_si):
-    """Scale turning the formula's SI value into flow units per unit reference product."""
+    """Scale turning the formula's SI value into flow units per unit reference product.
+
+    A formula of parameters gives a pint quantity (their SI values combined); it is
+    converted to the exchange's ``unit`` (an amount per ``ref_product.amount`` of the
+    reference product) or, if it is an intensity, to ``unit`` per reference unit (a kg/t
+    parameter in a kg exchange of a 1 t product is 20 kg, not 0.02). A result of another
+    dimension is an error naming the parameters and their units (a kg/t parameter in a
+    kWh/t exchange). A formula of numbers alone, or of numbers and pure-number parameters
+    (counts and shares: ``1``, ``%``, ``t/t``; not ``kg/t``), is a plain number in ``unit``.
+    """
     ref_unit = _unit(model, ("processes", keys[1], "reference_product", "unit"), ref_product.unit)
     unit = _unit(model, keys + ("unit",), amount_unit)
     result = _evaluate_nominal(model, keys + ("amount",), formula, nominal_si)
     r = result if isinstance(result, ureg.Quantity) else ureg.Quantity(result, ureg.dimensionless)
     one_r = ureg.Quantity(1.0, r.units)
-    if one_r.dimensionless and formula.names and ureg.Quantity(1.0, unit).dimensionless:
-        # a ratio of the parameters' SI values (20 kg/t is 0.02): convert it to `unit` (kg/t)
-        to_unit = one_r.to(unit).magnitude
-    elif one_r.dimensionless:
-        to_unit = one_r.to(ureg.dimensionless).magnitude  # a plain number, in `unit`
+    intensity = (ureg.Quantity(1.0, unit) / ureg.Quantity(1.0, ref_unit)).units
+    if not formula.names or (
+        one_r.dimensionless
+        and not ureg.Quantity(1.0, unit).dimensionless
+        and all(_is_pure_number(model, n) for n in formula.names)
+    ):
+        # a plain number in `unit`: numbers alone, or times counts and shares (1, %, t/t), '3 * trips'
+        to_unit = one_r.to(ureg.dimensionless).magnitude
+        if formula.names and ureg.Quantity(1.0, intensity).dimensionless:
+            as_share = one_r.to(intensity).magnitude * ref_product.amount
+            if not math.isclose(to_unit, as_share, rel_tol=1e-12):
+                value = float(r.to(ureg.dimensionless).magnitude)
+                # 2 % in kg per 1 t: 0.02 kg as a plain number, 20 kg as a share of the product
+                raise model.error(
+                    f"the formula {formula.text!r} gives a pure number ({_parameter_units(model, formula)}) "
+                    f"for an amount in {amount_unit} per {ref_product.amount:g} {ref_product.unit} of "
+                    f"{ref_product.name}: as a plain number it is {value * to_unit:g} {amount_unit}, as a share "
+                    f"of the product {value * as_share:g} {amount_unit}",
+                    keys + ("unit",),
+                    f"give the exchange's unit as a ratio ({amount_unit}/{ref_product.unit}), or the "
+                    f"parameter in {amount_unit}/{ref_product.unit}",
+                    cls=UnitMismatchError,
+                )
     elif one_r.dimensionality == ureg.Quantity(1.0, unit).dimensionality:
+        # the parameters' SI values in `unit` (20 kg/t is 0.02 as a ratio: 20 in kg/t, 0.02 in t/t)
         to_unit = one_r.to(unit).magnitude
+    elif one_r.dimensionality == ureg.Quantity(1.0, intensity).dimensionality:
+        # an intensity (20 kg/t) for an amount (kg) per `ref_product.amount` of the reference product
+        to_unit = one_r.to(intensity).magnitude * ref_product.amount
     else:
         raise model.error(
-            f"the formula {formula.text!r} gives {one_r.to_reduced_units().units:~} but the unit is {unit:~}",
+            f"the formula {formula.text!r} gives {_unit_text(one_r.to_reduced_units().units)} "
+            f"({_parameter_units(model, formula)}) but the unit is {amount_unit} "
+            f"(per {ref_product.amount:g} {ref_product.unit} of {ref_product.name})",
             keys + ("unit",),
-            "make 'unit' the unit of the formula's result",
+            "make 'unit' the unit of the formula's result, or state the parameter in the exchange's unit",
             cls=UnitMismatchError,
         )
     one = ureg.Quantity(1.0, unit)
@@ -915,6 +1030,58 @@ def _exchange_scale(model, keys, formula, amount_unit, flow_unit, ref_product, n
         f"give the amount in a unit convertible to {flow_unit:~} or {flow_unit:~}/{ref_unit:~}",
         cls=UnitMismatchError,
     )
+
+
+def _reached(start, links):
+    """Return the indices of the processes reached from ``start`` through (consumer, supplier, exchange) links."""
+    suppliers = {}
+    for consumer, supplier, _ in links:
+        suppliers.setdefault(consumer, []).append(supplier)
+    reached, todo = {start}, [start]
+    while todo:
+        for q in suppliers.get(todo.pop(), ()):
+            if q not in reached:
+                reached.add(q)
+                todo.append(q)
+    return reached
+
+
+def _names_in(amount):
+    """Return the parameter names of an amount (a number or a formula); none if it does not parse."""
+    if amount is None or isinstance(amount, int | float):
+        return ()
+    try:
+        return parse_formula(str(amount)).names
+    except ValueError:
+        return ()
+
+
+def _referenced_names(model):
+    """Return every parameter name that a formula or an exchange of the model mentions."""
+    amounts = [p.formula for p in model.parameters.values()]
+    for proc in model.processes.values():
+        amounts += [x.amount for x in (*proc.inputs, *proc.factors, *proc.emissions)]
+        amounts += [s.amount for co in proc.co_products for s in co.substitutes]
+    for block in model.circularity:
+        amounts += [block.mass] + [getattr(block, n) for n in _CIRCULARITY_TERMS]
+    amounts += [c.share for c in model.electricity_contracts]
+    return {n for a in amounts for n in _names_in(a)}
+
+
+def _is_pure_number(model, name):
+    """Tell whether a parameter's declared unit is a pure number (``1``, ``%``, ``t/t``), not a ratio like kg/t."""
+    unit = parse_unit(model.parameters[name].unit)
+    return all(ureg.Quantity(1.0, u).dimensionless for u in unit._units)
+
+
+def _unit_text(unit):
+    """Write a unit as text; a dimensionless one is said so (pint writes it as an empty string)."""
+    return f"{unit:~}" or "a dimensionless number"
+
+
+def _parameter_units(model, formula):
+    """List the parameters of a formula with their declared units (``parameter 'power' in kg/t``)."""
+    return ", ".join(f"parameter {n!r} in {model.parameters[n].unit}" for n in formula.names)
 
 
 def _block_structure(n, tech):

@@ -87,6 +87,9 @@ class Parameter(_Strict):
     ``default``); ``measured-calibrated`` (measured with calibrated instruments, traceable to
     SI) needs the ``certificate``: the calibration certificate or metrological record that
     makes it so. A formula parameter takes both from its inputs and declares neither.
+
+    ``reported: true`` marks a parameter recorded for the report (grading, disclosure) that
+    no formula or exchange uses; any other unused parameter is a ``ModelWarning``.
     """
 
     value: float | None = None
@@ -98,6 +101,7 @@ class Parameter(_Strict):
     data_type: Literal["primary", "secondary"] | None = None
     traceability: Traceability | None = None
     certificate: str | None = Field(None, validate_default=True)
+    reported: bool = False
 
     @pydantic.field_validator("certificate")
     @classmethod

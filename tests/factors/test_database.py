@@ -183,3 +183,43 @@ def test_export_round_trips(tmp_path):
     assert pcflab.load_factors(csv_path).content_hash == db.content_hash
     assert load_build(nc_path).content_hash == db.content_hash
     np.testing.assert_array_equal(pcflab.load_factors(csv_path).ds["value"].values, db.ds["value"].values)
+
+
+# --- issue 15, point 16: a row with the wrong number of fields is an error naming the row ---
+
+
+def test_row_with_a_full_width_comma_has_a_field_too_few(factor_file):
+    """One ',' typed as '，' merges two fields: the row is short by one and must not be imported."""
+    path = factor_file(
+        factor_row(fid="test/a/a/1"), factor_row(fid="test/b/b/1").replace("Test source,", "Test source\uff0c")
+    )
+    records, problems = read_factor_rows([path])
+    assert [r["id"] for r in records] == ["test/a/a/1"]
+    assert [(p.line, p.rule) for p in problems] == [(3, "columns")]
+    assert "19 fields, fewer than the header's 20" in problems[0].message
+    assert problems[0].hint == "the row uses \uff0c (full-width comma) as a delimiter; use ,"
+    with pytest.raises(FactorTableError) as err:
+        pcflab.load_factors(path)
+    assert f"{path}:3" in str(err.value)
+
+
+def test_row_delimited_by_full_width_commas_only(factor_file):
+    path = factor_file(factor_row().replace(",", "\uff0c"))
+    _, problems = read_factor_rows([path])
+    assert [(p.line, p.rule) for p in problems] == [(2, "columns")]
+    assert "1 fields" in problems[0].message and "full-width comma" in problems[0].hint
+
+
+def test_short_row_without_full_width_comma(factor_file):
+    path = factor_file(factor_row().rsplit(",", 2)[0])
+    _, problems = read_factor_rows([path])
+    assert [(p.line, p.rule) for p in problems] == [(2, "columns")]
+    assert "18 fields, fewer than the header's 20" in problems[0].message
+    assert "full-width" not in problems[0].hint
+
+
+def test_long_row_is_still_an_error(factor_file):
+    path = factor_file(factor_row() + ",extra")
+    _, problems = read_factor_rows([path])
+    assert [(p.line, p.rule) for p in problems] == [(2, "columns")]
+    assert "21 fields, more than the header's 20" in problems[0].message

@@ -112,3 +112,20 @@ def test_wrong_template_columns(tmp_path, database):
     bad.write_text("id,value\nx,1\n", encoding="utf-8")
     with pytest.raises(FactorTableError, match="missing template columns"):
         import_factors(bad, database=database)
+
+
+def test_template_row_with_a_full_width_comma_is_an_error(database, tmp_path):
+    """Issue 15, point 16: a template row short by one field (a '，' delimiter) is not imported."""
+    path = write_template(
+        tmp_path / "t.csv", [good(), good(pcflab_id="cn-sd/steam/enterprise-boiler/2023", year="2023")]
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",SD-0001,", ",SD-0001\uff0c", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = sorted(p.read_bytes() for p in database.glob("*.csv"))
+    with pytest.raises(FactorTableError) as err:
+        import_factors(path, database=database)
+    found = [(p.line, p.rule, p.hint) for p in err.value.problems]
+    assert found == [(3, "columns", "the row uses \uff0c (full-width comma) as a delimiter; use ,")]
+    assert f"{len(TEMPLATE_COLUMNS) - 1} fields, fewer than the header's {len(TEMPLATE_COLUMNS)}" in str(err.value)
+    assert sorted(p.read_bytes() for p in database.glob("*.csv")) == before  # nothing written
