@@ -86,6 +86,7 @@ from ._system import (
     exchange_amounts,
     scaling_vector,
 )
+from ._ziggurat import normal01
 
 _numba_config.CACHE_DIR = _previous_cache_dir
 
@@ -137,6 +138,7 @@ __all__ = [
     "inverse_cdf",
     "lu_solve_inplace",
     "ndtri",
+    "normal01",
     "philox4x64",
     "run_program",
     "sample_parameters",

@@ -168,6 +168,37 @@ def _ndtr(x):
 
 
 @nb.njit(cache=True, error_model="numpy")
+def _truncnormal(mean, sd, lower, upper, u):
+    """Quantile of the normal truncated to [lower, upper], finite wherever lower <= upper.
+
+    Bounds in the lower tail invert the CDF, bounds in the upper tail its complement (so
+    the probabilities keep their precision); where even that mass underflows (bounds
+    beyond about 37 SD on one side, probabilities below 1e-280) the truncated normal is,
+    to within 1/a**2, the exponential of rate ``a`` from the nearer bound, truncated at
+    the other.
+    """
+    a = (lower - mean) / sd
+    b = (upper - mean) / sd
+    if not b > a:
+        return lower
+    if a > 0.0:  # both bounds above the mean: the complement, from the upper tail
+        sa = _ndtr(-a)
+        sb = _ndtr(-b)
+        if sa > 1e-280:
+            z = -ndtri(sa - u * (sa - sb))
+        else:
+            z = a - math.log1p(-u * -math.expm1(-a * (b - a))) / a
+    else:
+        fa = _ndtr(a)
+        fb = _ndtr(b)
+        if fb > 1e-280:
+            z = ndtri(fa + u * (fb - fa))
+        else:  # both bounds far below the mean: mirror of the case above
+            z = b - math.log1p(-(1.0 - u) * -math.expm1(b * (b - a))) / b
+    return min(max(mean + sd * z, lower), upper)
+
+
+@nb.njit(cache=True, error_model="numpy")
 def inverse_cdf_full(kind, p1, p2, p3, p4, table, u):
     """Value of a distribution at the probability ``u`` (all families).
 
@@ -202,10 +233,7 @@ def inverse_cdf_full(kind, p1, p2, p3, p4, table, u):
             return p1 + math.sqrt(u * width * (p2 - p1))
         return p3 - math.sqrt((1.0 - u) * width * (p3 - p2))
     if kind == TRUNCNORMAL:
-        fa = _ndtr((p3 - p1) / p2)
-        fb = _ndtr((p4 - p1) / p2)
-        x = p1 + p2 * ndtri(fa + u * (fb - fa))
-        return min(max(x, p3), p4)
+        return _truncnormal(p1, p2, p3, p4, u)
     if kind == PERT:
         width = p3 - p1
         alpha = 1.0 + 4.0 * (p2 - p1) / width

@@ -5,7 +5,9 @@ Three samplers give the uniform number ``u[j, p]`` of sample ``j`` and uncertain
 depend on chunking or thread count:
 
 - ``random``: Philox4x64-10 of (seed, sample // 4, key of the quantity's id), word
-  ``sample % 4`` (one call serves four consecutive samples);
+  ``sample % 4`` (one call serves four consecutive samples); normal and lognormal
+  quantities turn the word into a normal number with a ziggurat (``_ziggurat``), every
+  other family inverts its CDF at the word's uniform (docs/random-stream.md);
 - ``lhs``: Latin hypercube over the whole run of ``n_total`` samples: stratum
   ``pi_p(j)`` of a keyed pseudo-random permutation of ``0 .. n_total - 1`` (a Feistel
   network with cycle walking, so any chunk is computed without the others), jittered
@@ -33,16 +35,19 @@ import warnings
 import numba as nb
 import numpy as np
 
-from ._distributions import FIXED, LOGNORMAL, inverse_cdf_full
+from ._distributions import FIXED, LOGNORMAL, NORMAL, inverse_cdf_full
 from ._normal import ndtri
 from ._parameters import KernelParameters
 from ._philox import philox4x64, uniform01, uniform01_block
+from ._ziggurat import ziggurat_normal
 
 __all__ = ["SAMPLERS", "feistel_permute", "sample_parameters", "spearman_to_pearson", "transform_uniforms"]
 
 SAMPLERS = ("random", "lhs", "sobol")
 _LHS_SALT = np.uint64(0x5A17E5EED0C0FFEE)
 _SQRT2 = math.sqrt(2.0)
+_ZERO = np.uint64(0)
+_LANE0, _LANE1, _LANE2, _LANE3 = np.uint64(0), np.uint64(1), np.uint64(2), np.uint64(3)
 
 # ---------------------------------------------------------------------------------------
 # Section 1: numba kernels
@@ -116,9 +121,9 @@ def _put(out, j0, n, p, w, v):
 def _sample_random(seed, first, keys, kinds, p1, p2, p3, p4, table, out):
     """Uniforms and their transformation in one pass (the random sampler, no correlation).
 
-    The lognormal, the commonest distribution of LCA data, is inlined with its ``log(GSD)``
-    computed once per quantity (bit-identical to ``inverse_cdf_full``); every other family
-    goes through ``inverse_cdf_full``.
+    Normal and lognormal quantities (the commonest distributions of LCA data) take the
+    ziggurat normal of each Philox word, the lognormal with its ``log(GSD)`` computed once
+    per quantity; every other family goes through ``inverse_cdf_full`` at the word's uniform.
     """
     n, k = out.shape
     g0 = first // 4
@@ -135,19 +140,32 @@ def _sample_random(seed, first, keys, kinds, p1, p2, p3, p4, table, out):
             kind = kinds[p]
             if kind == FIXED:
                 v0 = v1 = v2 = v3 = p1[p]
+            elif kind == LOGNORMAL or kind == NORMAL:
+                key = keys[p]
+                w0, w1, w2, w3 = philox4x64(block, key, _ZERO, _ZERO, seed, _ZERO)
+                z0 = ziggurat_normal(w0, seed, block, key, _LANE0)
+                z1 = ziggurat_normal(w1, seed, block, key, _LANE1)
+                z2 = ziggurat_normal(w2, seed, block, key, _LANE2)
+                z3 = ziggurat_normal(w3, seed, block, key, _LANE3)
+                a = p1[p]
+                if kind == LOGNORMAL:
+                    s = log_gsd[p]
+                    v0 = a * math.exp(s * z0)
+                    v1 = a * math.exp(s * z1)
+                    v2 = a * math.exp(s * z2)
+                    v3 = a * math.exp(s * z3)
+                else:
+                    s = p2[p]
+                    v0 = a + s * z0
+                    v1 = a + s * z1
+                    v2 = a + s * z2
+                    v3 = a + s * z3
             else:
                 u0, u1, u2, u3 = uniform01_block(seed, block, keys[p])
-                if kind == LOGNORMAL:
-                    a, s = p1[p], log_gsd[p]
-                    v0 = a * math.exp(s * ndtri(u0))
-                    v1 = a * math.exp(s * ndtri(u1))
-                    v2 = a * math.exp(s * ndtri(u2))
-                    v3 = a * math.exp(s * ndtri(u3))
-                else:
-                    v0 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u0)
-                    v1 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u1)
-                    v2 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u2)
-                    v3 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u3)
+                v0 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u0)
+                v1 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u1)
+                v2 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u2)
+                v3 = inverse_cdf_full(kind, p1[p], p2[p], p3[p], p4[p], table, u3)
             if inside:
                 out[j0, p] = v0
                 out[j0 + 1, p] = v1
@@ -351,13 +369,19 @@ def sample_parameters(parameters, seed, first_sample, n_samples, sampler="random
     n = int(n_samples)
     k = len(p.kinds)
     correlated = p.correlation_columns.shape[0] > 0
-    if sampler == "random" and not correlated:
+    if sampler == "random":
         out = np.empty((n, k))
         _sample_random(np.uint64(seed), np.int64(first_sample), p.keys, p.kinds, p.p1, p.p2, p.p3, p.p4, p.table, out)
-        return out
+        if not correlated:
+            return out
     u = _uniforms(p, seed, first_sample, n, sampler, n_total)
     if correlated:
         _copula(u, p.correlation_columns, p.correlation_cholesky)
-    out = np.empty((n, k))
-    transform_uniforms(u, p.kinds, p.p1, p.p2, p.p3, p.p4, p.table, out)
+    values = np.empty((n, k))
+    transform_uniforms(u, p.kinds, p.p1, p.p2, p.p3, p.p4, p.table, values)
+    if sampler != "random":
+        return values
+    # random sampler with a copula: the correlated quantities by inversion of their
+    # correlated uniforms, every other quantity as without correlation
+    out[:, p.correlation_columns] = values[:, p.correlation_columns]
     return out

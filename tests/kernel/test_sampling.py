@@ -5,6 +5,8 @@ of chunking, of the thread count and of the column at which a quantity sits (STY
 pitfall 7).
 """
 
+import math
+
 import numba
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from pcflab.kernel import (
     UNIFORM,
     KernelParameters,
     inverse_cdf,
+    normal01,
     sample_parameters,
     spearman_to_pearson,
     uniform01,
@@ -56,13 +59,20 @@ def test_chunk_with_offset_is_a_slice():
 
 
 def test_draws_match_scalar_uniform_and_inverse_cdf():
-    """Each entry is inverse_cdf(kind, ..., uniform01(seed, sample, key)), recomputed one by one."""
+    """Each entry, recomputed one by one: a normal or lognormal from the ziggurat normal of
+    ``normal01(seed, sample, key)``, every other family ``inverse_cdf(kind, ..., uniform01(...))``."""
     first, n = 700, 50
     got = _sample(first, n)
     for j in range(n):
         for p in range(len(_KINDS)):
             if _KINDS[p] == FIXED:
                 expected = _P1[p]
+            elif _KINDS[p] == LOGNORMAL:
+                expected = _P1[p] * math.exp(
+                    math.log(_P2[p]) * normal01(np.uint64(_SEED), np.uint64(first + j), _KEYS[p])
+                )
+            elif _KINDS[p] == NORMAL:
+                expected = _P1[p] + _P2[p] * normal01(np.uint64(_SEED), np.uint64(first + j), _KEYS[p])
             else:
                 u = uniform01(np.uint64(_SEED), np.uint64(first + j), _KEYS[p])
                 expected = inverse_cdf(int(_KINDS[p]), _P1[p], _P2[p], _P3[p], u)
