@@ -4,10 +4,10 @@ import argparse
 import sys
 import warnings
 
+import pcflab.cli._args as a
 from pcflab._version import __version__
 from pcflab.core import ModelWarning, PcfError, format_unit
 
-from . import _args as a
 from ._factors import add_factor_commands
 
 __all__ = ["main"]

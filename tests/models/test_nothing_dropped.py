@@ -108,7 +108,7 @@ def test_cli_strict_flag(widget_model, factor_file, capsys):
     err = capsys.readouterr().err  # the warning is one line naming file, line and parameter, no code line
     assert err.startswith(f"warning: {path}:14: parameters.scrap_share: parameter 'scrap_share' is not used")
     assert "_prepare.py" not in err
-    assert main([*run, "--strict"]) == 1
+    assert main([*run, "--strict"]) == 2  # an input error (exit codes: pcflab --help)
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}:14: parameters.scrap_share: parameter 'scrap_share' is not used")
     assert "(an error under strict)" in err
@@ -134,7 +134,7 @@ def test_cli_report_strict_stops_before_the_report(tmp_path, capsys):
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("  spare:") + 1
     out = tmp_path / "out"
-    assert main(["report", str(path), "--samples", "10", "--out", str(out), "--quiet", "--strict"]) == 1
+    assert main(["report", str(path), "--samples", "100", "--out", str(out), "--quiet", "--strict"]) == 2
     err = capsys.readouterr().err
     assert "parameter 'spare' is not used" in err and f"{path}:{line}" in err
     assert not out.exists()  # nothing written
@@ -145,7 +145,7 @@ def test_cli_run_profiles_strict(widget_model, factor_file, capsys):
 
     path = widget_model(("processes:\n", "  scrap_share:\n    value: 0.1\n    unit: t/t\nprocesses:\n"))
     run = ["run", str(path), "--profiles", "iso14067", "--factors", str(factor_file(factor_row())), "--strict"]
-    assert main(run) == 1
+    assert main(run) == 2
     assert "scrap_share" in capsys.readouterr().err
 
 
