@@ -32,6 +32,8 @@ exit status:
      (run with --debug for its traceback and report it)
   2  bad input: an argument, a path, a model, factor or scheme file pcflab refuses
      (one line says which value and what is allowed; --debug shows the traceback)
+  130  interrupted (Ctrl-C)
+  141  the reader of the output went away (e.g. '| head'); nothing is printed
 """
 
 

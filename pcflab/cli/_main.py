@@ -1,6 +1,7 @@
 """The ``pcflab`` command."""
 
 import argparse
+import os
 import sys
 import warnings
 
@@ -229,6 +230,13 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader of stdout went away (`pcflab run ... | head`): stop quietly, as Unix tools
+        # do. Python would report the pipe again when it flushes stdout at exit: point stdout
+        # at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:
         if debug:
             raise

@@ -86,3 +86,18 @@ def test_help_documents_the_exit_codes(capsys):
         main(["--help"])
     out = capsys.readouterr().out
     assert "exit status:" in out and "2  bad input" in out and "--debug" in out
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`pcflab factors list | head -1` (80 kB, more than a pipe holds): the reader leaves early;
+    no error line, no traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pcflab.cli", "factors", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what `head -1` does after its line
+    err = proc.stderr.read().decode()
+    code = proc.wait(timeout=60)
+    assert first.strip()
+    assert "Error" not in err and "Traceback" not in err, err
+    assert code in (0, 141)
