@@ -12,7 +12,6 @@ import hashlib
 import importlib.resources
 import json
 import os
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import numpy as np
 import xarray as xr
 from ruamel.yaml import YAML
 
-from pcflab.core import FactorTableError
+from pcflab.core import FactorTableError, atomic_write, atomic_write_text
 from pcflab.methods import DQR_CRITERIA, GASES, PEDIGREE_INDICATORS
 
 from ._schema import COLUMNS, read_factor_rows
@@ -313,7 +312,7 @@ class FactorDB:
     # -- writing -----------------------------------------------------------------
     def to_netcdf(self, path):
         """Write the database as NetCDF (atomically: a failed write leaves nothing half-done)."""
-        _atomic_write(Path(path), lambda tmp: self.ds.to_netcdf(tmp, engine="netcdf4"))
+        atomic_write(path, lambda tmp: self.ds.to_netcdf(tmp, engine="netcdf4"))
         return Path(path)
 
     def to_csv(self, path):
@@ -325,20 +324,8 @@ class FactorDB:
         w = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(self.rows())
-        _atomic_write(Path(path), lambda tmp: Path(tmp).write_text(buf.getvalue(), encoding="utf-8"))
+        atomic_write_text(path, buf.getvalue())
         return Path(path)
-
-
-def _atomic_write(path, write):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def _raise_problems(problems):

@@ -8,16 +8,14 @@ atomically: to a temporary file in the destination folder, then moved into place
 ``os.replace``, so a failed write leaves the previous file as it was.
 """
 
-import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from pcflab.analysis import summary as _mc_summary
+from pcflab.core import atomic_write, atomic_write_text
 
 from ._tables import stage_totals
 
@@ -238,30 +236,6 @@ def _netcdf_attrs(attrs):
     return safe
 
 
-def _atomic_write(path, write):
-    """Write ``path`` through ``write(temporary_path)`` and move it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # noqa: S103 (a report is meant to be read)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _write_json(text):
-    def write(tmp):
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-
-    return write
-
-
 def write_report_outputs(out_dir, summary, simulation, deterministic):
     """Write a report's ``results.nc`` and ``summary.json``, each atomically.
 
@@ -301,6 +275,6 @@ def write_report_outputs(out_dir, summary, simulation, deterministic):
     encoding = {v: {"zlib": True} for v in results.data_vars}
     text = json.dumps(summary, indent=2)
     summary_path, results_path = out / "summary.json", out / "results.nc"
-    _atomic_write(results_path, lambda tmp: results.to_netcdf(tmp, encoding=encoding))
-    _atomic_write(summary_path, _write_json(text))
+    atomic_write(results_path, lambda tmp: results.to_netcdf(tmp, encoding=encoding))
+    atomic_write_text(summary_path, text)
     return summary_path, results_path

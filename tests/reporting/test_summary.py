@@ -10,7 +10,6 @@ import xarray as xr
 
 import pcflab
 from pcflab.methods import STAGES
-from pcflab.reporting import _summary
 
 BOF = "steel/bf-bof-hot-rolled-coil"
 N, SEED = 400, 11
@@ -188,7 +187,7 @@ def test_failure_while_writing_the_summary_keeps_the_previous_one(results, writt
         seen.append(os.fstat(fd).st_size)  # the new summary is half written when this fails
         raise OSError("disk full")
 
-    monkeypatch.setattr(_summary.os, "fsync", fail)
+    monkeypatch.setattr(os, "fsync", fail)
     changed = build(results, sobol=False)
     with pytest.raises(OSError, match="disk full"):
         pcflab.write_report_outputs(folder, changed, results["mc"], results["det"])
@@ -218,7 +217,7 @@ def test_failure_to_move_into_place_keeps_the_previous_files(results, written, m
     def refuse(src, dst):
         raise PermissionError("read-only")
 
-    monkeypatch.setattr(_summary.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(PermissionError):
         pcflab.write_report_outputs(folder, build(results, sobol=False), results["mc"], results["det"])
     assert_untouched(folder, before)
