@@ -13,6 +13,7 @@ The public API:
   are made of;
 - ``data_quality``: the product's DQR, primary-data, traceable-data and cut-off shares;
 - ``grade`` / ``class_label_svg``: the footprint class, with its probability under uncertainty;
+- ``validation_table``: every shipped model beside published footprints of the same product;
 - ``plot_*``: the figures of all of the above; ``*_table`` / ``html_table``: its tables;
   ``format_unit``: a unit as a reader writes it (``kg/m³``, ``kg CO₂e``);
 - ``run_report``: a papermill report of a model; ``report_summary`` /
@@ -40,6 +41,7 @@ from pcflab.analysis import (
     standard_errors,
     summary,
     tornado,
+    validation_table,
     variance_shares,
 )
 from pcflab.core import PcfError, format_unit
@@ -125,6 +127,7 @@ __all__ = [
     "statistics_table",
     "summary",
     "tornado",
+    "validation_table",
     "variance_shares",
     "write_report_outputs",
 ]

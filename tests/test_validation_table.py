@@ -1,75 +1,23 @@
 """Every shipped model's footprint stands beside a published value for the same product.
 
 The published values live beside the models, one ``validation.yaml`` per sector folder of
-``datasets/models`` (format in ``datasets/models/README.md``, section "Validation"). Each
-entry gives the published footprint of the same product (EPD, national or sector
-database, peer-reviewed LCA) with its source and scope, and the band of the ratio
-pcflab / published that the model must stay in; a ratio outside its band fails here, so
-a model that drifts from the literature is noticed.
+``datasets/models`` (format in ``datasets/models/README.md``, section "Validation"); the
+table of all of them is ``datasets/models/VALIDATION.md``, written by
+``pcflab validation --md``. A ratio pcflab / published outside its band fails here, so a
+model that drifts from the literature is noticed, and so does a page that is out of date.
 """
 
 from pathlib import Path
 
 import pytest
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-import pcflab
-from pcflab.core import ureg
+from pcflab.analysis import validation_entries, validation_markdown, validation_table
+from pcflab.analysis._validation import PublishedValue, ValidationEntry, published_per_functional_unit
+from pcflab.core import PcfError
 from pcflab.models import shipped_models
 
 MODELS = Path(__file__).resolve().parents[1] / "datasets" / "models"
-
-
-class Published(BaseModel):
-    """A published footprint of the product."""
-
-    model_config = ConfigDict(extra="forbid")
-    value: float = Field(gt=0)
-    unit: str  # "kg CO2e/t", "t CO2e/t", "kg CO2e/item"
-    source: str = Field(min_length=20)  # title, publisher, year, table or page, URL or DOI
-    scope: str  # cradle-to-gate, cradle-to-grave ...
-    gwp_set: str | None = None
-    year: int | None = None
-
-
-class Entry(BaseModel):
-    """One validation entry: a model, a published value, the allowed band of the ratio."""
-
-    model_config = ConfigDict(extra="forbid")
-    model: str
-    profile: str = "iso14067"
-    published: Published
-    band: tuple[float, float]
-    note: str = ""
-
-    @model_validator(mode="after")
-    def _band_ok(self):
-        low, high = self.band
-        if not 0 < low < 1 < high:
-            raise ValueError(f"band {self.band} must contain 1 (low < 1 < high)")
-        return self
-
-
-def entries():
-    """Every validation entry of every sector, as (file, index, Entry)."""
-    out = []
-    for path in sorted(MODELS.glob("*/validation.yaml")):
-        for i, raw in enumerate(yaml.safe_load(path.read_text("utf-8")) or []):
-            out.append((path, i, Entry.model_validate(raw)))
-    return out
-
-
-def published_per_functional_unit(entry, model):
-    """The published value in kg CO2e per the model's functional unit."""
-    mass, per = (s.strip() for s in entry.published.unit.split("/", 1))
-    mass = mass.replace("CO2e", "").strip()
-    fu = ureg.Quantity(model.functional_unit.amount, model.functional_unit.unit)
-    return (ureg.Quantity(entry.published.value, mass) / ureg.Quantity(1.0, per) * fu).to("kg").magnitude
-
-
-ENTRIES = entries()
-
+ENTRIES = validation_entries()
 
 #: models whose published values are still being gathered (this list only shrinks)
 PENDING: set[str] = set()
@@ -87,22 +35,27 @@ def test_every_entry_names_a_shipped_model():
     assert unknown == []
 
 
-@pytest.mark.parametrize("entry", [e for _, _, e in ENTRIES], ids=[f"{e.model}#{i}" for _, i, e in ENTRIES])
-def test_model_stays_in_its_published_band(entry):
-    model = pcflab.load_model(entry.model)
-    total = float(pcflab.footprint(model, profile=entry.profile)["gwp100"].sum())
-    ratio = total / published_per_functional_unit(entry, model)
-    low, high = entry.band
-    assert low <= ratio <= high, (
-        f"{entry.model}: pcflab {total:,.1f} kg CO2e per functional unit is {ratio:.3f}x the published "
-        f"{entry.published.value:g} {entry.published.unit} ({entry.published.source}); band {low}-{high}"
+@pytest.mark.parametrize("item", ENTRIES, ids=[f"{e.model}#{i}" for _, i, e in ENTRIES])
+def test_model_stays_in_its_published_band(item):
+    row = validation_table([item]).iloc[0]
+    assert row["within"], (
+        f"{row['model']}: pcflab {row['pcflab']:,.1f} kg CO2e per functional unit is {row['ratio']:.3f}x the "
+        f"published {row['published_as_stated']} ({row['source']}); band {row['band_low']}-{row['band_high']}"
+    )
+
+
+def test_validation_page_is_up_to_date():
+    page = (MODELS / "VALIDATION.md").read_text("utf-8")
+    assert page == validation_markdown(validation_table(ENTRIES)), (
+        "datasets/models/VALIDATION.md is out of date: run "
+        "'pcflab validation --md datasets/models/VALIDATION.md'"
     )
 
 
 def test_conversion_to_the_functional_unit():
-    entry = Entry(
+    entry = ValidationEntry(
         model="x",
-        published=Published(value=2.0, unit="t CO2e/t", source="a source of twenty characters", scope="gate"),
+        published=PublishedValue(value=2.0, unit="t CO2e/t", source="a source of twenty characters", scope="gate"),
         band=(0.5, 2.0),
     )
 
@@ -115,3 +68,31 @@ def test_conversion_to_the_functional_unit():
     assert published_per_functional_unit(entry, M) == pytest.approx(2.0)  # 2 t/t = 2 kg/kg
     entry.published.unit = "kg CO2e/t"
     assert published_per_functional_unit(entry, M) == pytest.approx(0.002)
+    FU.amount, FU.unit = 1000, "kg"  # 1 t of product: 2 kg CO2e/t -> 2 kg
+    entry.published.value = 2.0
+    assert published_per_functional_unit(entry, M) == pytest.approx(2.0)
+
+
+def test_a_broken_entry_names_file_entry_and_field(tmp_path):
+    (tmp_path / "steel").mkdir()
+    (tmp_path / "steel" / "validation.yaml").write_text(
+        "- model: steel/x\n  published: {value: 1, unit: kg CO2e/t, source: a source of twenty chars, scope: gate}\n"
+        "  band: [0.8, 1.25]\n"
+        "- model: steel/y\n  published: {value: -1, unit: kg CO2e/t, source: short, scope: gate}\n  band: [1.1, 1.3]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PcfError) as err:
+        validation_entries(tmp_path)
+    text = str(err.value)
+    assert "validation.yaml:4: entry 2" in text
+    assert "published.value" in text and "published.source" in text and "band" in text
+
+
+def test_the_command_prints_the_table_and_writes_the_page(tmp_path, capsys):
+    from pcflab.cli import main
+
+    page = tmp_path / "VALIDATION.md"
+    assert main(["validation", "--md", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert f"{len(ENTRIES)} entries" in out and "0 outside their band" in out
+    assert page.read_text("utf-8") == (MODELS / "VALIDATION.md").read_text("utf-8")

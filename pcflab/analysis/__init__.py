@@ -16,6 +16,7 @@ from ._grade import GradeResult, grade
 from ._prepare import exchange_contributions, prepare
 from ._sensitivity import GROUPINGS, quantity_table, sensitivity
 from ._simulate import STAT_BLOCK, THETA_BUDGET, evaluate, simulate, simulate_until, standard_errors, summary
+from ._validation import ValidationEntry, validation_entries, validation_markdown, validation_table
 
 __all__ = [
     "CONTRIBUTION_GROUPS",
@@ -24,6 +25,7 @@ __all__ = [
     "GradeResult",
     "STAT_BLOCK",
     "THETA_BUDGET",
+    "ValidationEntry",
     "compare_methods",
     "contributions",
     "data_quality",
@@ -43,5 +45,8 @@ __all__ = [
     "standard_errors",
     "summary",
     "tornado",
+    "validation_entries",
+    "validation_markdown",
+    "validation_table",
     "variance_shares",
 ]

@@ -4,6 +4,7 @@ import argparse
 import os
 import sys
 import warnings
+from pathlib import Path
 
 import pcflab.cli._args as a
 from pcflab._version import __version__
@@ -157,6 +158,27 @@ def _cmd_models(args):
     return 0
 
 
+def _cmd_validation(args):
+    from pcflab.analysis import validation_markdown, validation_table
+    from pcflab.core import atomic_write_text
+
+    table = validation_table()
+    if args.md:
+        atomic_write_text(args.md, validation_markdown(table))
+        print(f"validation table written: {Path(args.md).resolve()}")
+    width = max(len(m) for m in table["model"])
+    print(f"{'model':<{width}}  {'pcflab':>12}  {'published':>12}  ratio  band   (kg CO₂e per functional unit)")
+    for r in table.itertuples():
+        flag = "" if r.within else "  OUTSIDE"
+        print(
+            f"{r.model:<{width}}  {r.pcflab:>12,.1f}  {r.published:>12,.1f}  {r.ratio:5.2f}  "
+            f"{r.band_low:g}-{r.band_high:g}{flag}"
+        )
+    outside = int((~table["within"]).sum())
+    print(f"{len(table)} entries, {table['model'].nunique()} models, {outside} outside their band")
+    return 1 if outside else 0
+
+
 def build_parser():
     """Build the argument parser of the ``pcflab`` command."""
     parser = a.OneLineParser(
@@ -202,6 +224,10 @@ def build_parser():
     p = sub.add_parser("models", help="list the shipped models")
     p.add_argument("--schema", action="store_true", help="print the JSON Schema of the model format instead")
     p.set_defaults(func=_cmd_models)
+
+    p = sub.add_parser("validation", help="each shipped model's footprint beside its published values")
+    p.add_argument("--md", default=None, help="also write the table as Markdown (datasets/models/VALIDATION.md)")
+    p.set_defaults(func=_cmd_validation)
 
     add_factor_commands(sub)
     return parser
