@@ -47,8 +47,7 @@ def test_model_stays_in_its_published_band(item):
 def test_validation_page_is_up_to_date():
     page = (MODELS / "VALIDATION.md").read_text("utf-8")
     assert page == validation_markdown(validation_table(ENTRIES)), (
-        "datasets/models/VALIDATION.md is out of date: run "
-        "'pcflab validation --md datasets/models/VALIDATION.md'"
+        "datasets/models/VALIDATION.md is out of date: run 'pcflab validation --md datasets/models/VALIDATION.md'"
     )
 
 
