@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@# compile the numba kernels now, so that the first analysis loads them from the cache
+	$(BIN)/pcflab warmup
 	@touch $(STAMP)
 
 demo: $(STAMP)

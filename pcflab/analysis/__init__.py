@@ -17,6 +17,7 @@ from ._prepare import exchange_contributions, prepare
 from ._sensitivity import GROUPINGS, quantity_table, sensitivity
 from ._simulate import STAT_BLOCK, THETA_BUDGET, evaluate, simulate, simulate_until, standard_errors, summary
 from ._validation import ValidationEntry, validation_entries, validation_markdown, validation_table
+from ._warmup import warm_up
 
 __all__ = [
     "CONTRIBUTION_GROUPS",
@@ -49,4 +50,5 @@ __all__ = [
     "validation_markdown",
     "validation_table",
     "variance_shares",
+    "warm_up",
 ]

@@ -179,6 +179,14 @@ def _cmd_validation(args):
     return 1 if outside else 0
 
 
+def _cmd_warmup(args):
+    from pcflab.analysis import warm_up
+
+    seconds = warm_up()
+    print(f"numba kernels ready in {seconds:.1f} s (compiled now, or loaded from the cache)")
+    return 0
+
+
 def build_parser():
     """Build the argument parser of the ``pcflab`` command."""
     parser = a.OneLineParser(
@@ -228,6 +236,9 @@ def build_parser():
     p = sub.add_parser("validation", help="each shipped model's footprint beside its published values")
     p.add_argument("--md", default=None, help="also write the table as Markdown (datasets/models/VALIDATION.md)")
     p.set_defaults(func=_cmd_validation)
+
+    p = sub.add_parser("warmup", help="compile the numba kernels into the cache (make install runs it)")
+    p.set_defaults(func=_cmd_warmup)
 
     add_factor_commands(sub)
     return parser
