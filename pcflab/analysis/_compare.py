@@ -80,7 +80,7 @@ def _functional_unit(cm):
 
 
 def _check_products(cms):
-    """Distinct products with one functional unit, compiled against one factor database."""
+    """Distinct products with one functional unit, under one profile and one factor database."""
     ids = [cm.model.id for cm in cms]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
@@ -97,6 +97,12 @@ def _check_products(cms):
                 f"{first.model.id} ({a.amount:g} {a.unit}): footprints per different units cannot be compared",
                 ("functional_unit",),
                 "compare products that share one functional unit (e.g. 1 t at the gate)",
+            )
+        if cm.profile != first.profile:
+            raise PcfError(
+                f"{cm.model.id} was compiled under the method profile {cm.profile.name!r}, "
+                f"{first.model.id} under {first.profile.name!r}: footprints under different rules cannot be compared",
+                hint="pass profile= to compare every product under one profile",
             )
         if cm.factors_sha256 != first.factors_sha256:
             raise PcfError(
@@ -299,7 +305,8 @@ def compare_products(
     ------
     PcfError
         Fewer than two products, a product given twice, an unknown model, products with
-        different functional units or compiled against different factor databases, bad
+        different functional units, compiled under different method profiles or against
+        different factor databases, bad
         ``n_samples``, ``seed``, ``interval``, ``shared`` or ``sampler``.
 
     Notes

@@ -231,3 +231,15 @@ def test_different_functional_units_are_refused(family, model_file):
     kilos = toy("test/kilos", 100, fu=(1000, "kg", "a thousand kilograms"))
     same = pcflab.compile_model(pcflab.load_model(model_file(kilos, name="kilos.yaml")), db)
     assert compare_products([family["a"], same], n_samples=10).sizes["product"] == 2  # 1000 kg = 1 t
+
+
+def test_different_profiles_or_factor_databases_are_refused(family, model_file, factor_file):
+    other = pcflab.compile_model(family["b"].model, family["b"].factor_table, "pef")
+    with pytest.raises(PcfError, match="method profile 'pef'") as err:
+        compare_products([family["a"], other])
+    assert "profile=" in err.value.hint
+    assert compare_products([family["a"], other], n_samples=10, profile="pef").attrs["method_profile"] == "pef"
+    db = pcflab.load_factors(factor_file(factor_row(value="0.6"), name="other.csv"))
+    elsewhere = pcflab.compile_model(family["c"].model, db)
+    with pytest.raises(PcfError, match="different factor databases"):
+        compare_products([family["a"], elsewhere])
