@@ -13,7 +13,17 @@ from ._gwp import GWP_SETS, gwp100, gwp100_vector
 from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
 from ._profiles import PROFILES, MethodProfile, get_profile
 from ._recycling import RECYCLING_COEFFICIENTS, CffParameters, avoided_burden, circular_footprint_formula, cut_off
-from ._sensitivity import DESIGN_METHODS, GIVEN_DATA_METHODS, RANKING, design_error, gsa, gsa_given_data, unit_problem
+from ._sensitivity import (
+    DESIGN_METHODS,
+    GIVEN_DATA_METHODS,
+    RANKING,
+    design_error,
+    gsa,
+    gsa_given_data,
+    mark_zero,
+    sobol_to_precision,
+    unit_problem,
+)
 from ._statistics import summarize
 
 __all__ = [
@@ -63,8 +73,10 @@ __all__ = [
     "gsa",
     "gsa_given_data",
     "gwp100_vector",
+    "mark_zero",
     "parse_dqr",
     "parse_pedigree",
+    "sobol_to_precision",
     "summarize",
     "unit_problem",
 ]

@@ -32,6 +32,7 @@ Pianosi, F., Wagener, T. (2015). Environmental Modelling & Software 67, 1-11 (PA
 """
 
 import contextlib
+import json
 import warnings
 from importlib.metadata import version
 
@@ -45,6 +46,8 @@ __all__ = [
     "design_error",
     "gsa",
     "gsa_given_data",
+    "mark_zero",
+    "sobol_to_precision",
     "unit_problem",
 ]
 
@@ -212,13 +215,77 @@ def _dataset(index, columns, attrs):
     coords = {"input": list(index)}
     if any(v[0] == ("input", "input_2") for v in data.values()):
         coords["input_2"] = list(index)
-    return xr.Dataset(data, coords=coords, attrs=attrs)
+    return mark_zero(xr.Dataset(data, coords=coords, attrs=attrs))
+
+
+def mark_zero(ds):
+    """Mark the indices whose confidence interval includes 0: not distinguishable from 0.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Indices on ``input`` with their half-widths ``<name>_conf``.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``ds`` with a boolean coordinate ``<name>_includes_zero`` on ``input`` for every
+        index ``<name>`` on ``input`` alone that has a half-width: True where
+        ``|index| <= half-width`` (the interval ``index +- half-width`` holds 0), False
+        where the index or its half-width is NaN.
+    """
+    marks = {}
+    for name in ds.data_vars:
+        base = str(name).removesuffix("_conf")
+        if str(name).endswith("_conf") and base in ds and ds[base].dims == ("input",) == ds[name].dims:
+            value, half = np.asarray(ds[base].values, dtype=float), np.asarray(ds[name].values, dtype=float)
+            with np.errstate(invalid="ignore"):
+                marks[f"{base}_includes_zero"] = (
+                    "input",
+                    np.isfinite(value) & np.isfinite(half) & (np.abs(value) <= half),
+                )
+    ds = ds.assign_coords(marks)
+    for mark in marks:
+        base = mark.removesuffix("_includes_zero")
+        ds[mark].attrs["long_name"] = f"the confidence interval of {base} includes 0: not distinguishable from 0"
+    return ds
 
 
 def _symmetric(matrix):
     """SALib's upper-triangular second-order matrix, mirrored (diagonal NaN)."""
     m = np.asarray(matrix, dtype=float)
     return np.where(np.isnan(m), m.T, m)
+
+
+def _sobol(problem, func, n, seed, second_order, conf_level, previous=None):
+    """Saltelli's design of base size ``n``, its runs and the Sobol indices: (columns, u, y, new runs).
+
+    ``previous`` is ``(u, y)`` of a smaller design with the same seed: Saltelli's design of
+    2N points begins with the design of N points (the scrambled Sobol sequence is extended,
+    not redrawn), so those runs are reused and only the new rows are evaluated. The reuse is
+    checked row by row: a design that does not begin with ``u`` is evaluated in full.
+    """
+    from SALib.analyze import sobol
+    from SALib.sample import sobol as sobol_sample
+
+    u = sobol_sample.sample(problem, n, calc_second_order=second_order, scramble=True, seed=seed)
+    if previous is not None and len(previous[0]) <= len(u) and np.array_equal(u[: len(previous[0])], previous[0]):
+        done = len(previous[0])
+        y = np.concatenate([previous[1], _evaluate(func, u[done:])])
+    else:
+        done = 0
+        y = _evaluate(func, u)
+    res = sobol.analyze(problem, y, calc_second_order=second_order, conf_level=conf_level, seed=seed)
+    columns = {
+        "S1": (res["S1"], {"long_name": "first-order Sobol index", "units": _INDEX}),
+        "S1_conf": (res["S1_conf"], _conf_attrs("S1", conf_level)),
+        "ST": (res["ST"], {"long_name": "total-order Sobol index", "units": _INDEX}),
+        "ST_conf": (res["ST_conf"], _conf_attrs("ST", conf_level)),
+    }
+    if second_order:
+        columns["S2"] = (_symmetric(res["S2"]), {"long_name": "second-order Sobol index", "units": _INDEX})
+        columns["S2_conf"] = (_symmetric(res["S2_conf"]), _conf_attrs("S2", conf_level))
+    return columns, u, y, len(u) - done
 
 
 def gsa(
@@ -283,10 +350,9 @@ def gsa(
         For a design SALib cannot run (see ``design_error``), or a model output that is
         NaN, infinite or constant.
     """
-    from SALib.analyze import fast, morris, rbd_fast, sobol
+    from SALib.analyze import fast, morris, rbd_fast
     from SALib.sample import fast_sampler, latin
     from SALib.sample import morris as morris_sample
-    from SALib.sample import sobol as sobol_sample
 
     if method not in DESIGN_METHODS:
         raise ValueError(f"unknown design method {method!r}: use one of {', '.join(DESIGN_METHODS)}")
@@ -304,18 +370,7 @@ def gsa(
     n = int(n)
     attrs = {"method": method, "n": n, "seed": seed, "conf_level": conf_level, "salib_version": version("salib")}
     if method == "sobol":
-        u = sobol_sample.sample(problem, n, calc_second_order=second_order, scramble=True, seed=seed)
-        y = _evaluate(func, u)
-        res = sobol.analyze(problem, y, calc_second_order=second_order, conf_level=conf_level, seed=seed)
-        columns = {
-            "S1": (res["S1"], {"long_name": "first-order Sobol index", "units": _INDEX}),
-            "S1_conf": (res["S1_conf"], _conf_attrs("S1", conf_level)),
-            "ST": (res["ST"], {"long_name": "total-order Sobol index", "units": _INDEX}),
-            "ST_conf": (res["ST_conf"], _conf_attrs("ST", conf_level)),
-        }
-        if second_order:
-            columns["S2"] = (_symmetric(res["S2"]), {"long_name": "second-order Sobol index", "units": _INDEX})
-            columns["S2_conf"] = (_symmetric(res["S2_conf"]), _conf_attrs("S2", conf_level))
+        columns, _u, y, _runs = _sobol(problem, func, n, seed, second_order, conf_level)
     elif method == "morris":
         u = morris_sample.sample(problem, n, num_levels=levels, seed=seed)
         y = _evaluate(func, morris_margin + (1.0 - 2.0 * morris_margin) * u)
@@ -471,3 +526,117 @@ def gsa_given_data(method, x, y, names, seed=42, conf_level=0.95, num_resamples=
         }
         attrs["slices"] = int(slices)
     return _dataset(names, columns, attrs)
+
+
+def _leading_half_width(columns, top):
+    """Largest half-width of S1 and ST among the ``top`` inputs of largest ST (inf if NaN)."""
+    st = np.ma.filled(np.ma.asarray(columns["ST"][0], dtype=float), np.nan)
+    order = np.argsort(-np.where(np.isnan(st), -np.inf, st), kind="stable")[:top]
+    half = [np.ma.filled(np.ma.asarray(columns[c][0], dtype=float), np.nan)[order] for c in ("S1_conf", "ST_conf")]
+    half = np.concatenate(half)
+    return float(np.max(np.where(np.isfinite(half), half, np.inf)))
+
+
+def _precision_error(target_ci, n_start, max_n, top):
+    """Say what is wrong with the arguments of ``sobol_to_precision`` (None if nothing)."""
+    if isinstance(target_ci, bool) or not isinstance(target_ci, int | float) or not 0.0 < target_ci < 1.0:
+        return f"target_ci must lie strictly between 0 and 1, got {target_ci!r}", "use e.g. target_ci=0.05"
+    for name, n in (("the start n_samples", n_start), ("max_n_samples", max_n)):
+        error = design_error("sobol", n)
+        if error:
+            return error[0].replace("base sample size n_samples", f"base sample size ({name})"), error[1]
+    if max_n < n_start:
+        return f"max_n_samples ({max_n}) is below the start n_samples ({n_start})", "use max_n_samples >= n_samples"
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
+        return f"target_top must be a positive integer, got {top!r}", "use e.g. target_top=5"
+    return None
+
+
+def sobol_to_precision(
+    func,
+    names,
+    target_ci,
+    n_start=256,
+    max_n=16384,
+    top=5,
+    seed=42,
+    groups=None,
+    second_order=False,
+    conf_level=0.95,
+):
+    """Sobol indices with the sample size doubled until the leading indices reach a precision.
+
+    Starting from the base size ``n_start``, N doubles until the bootstrap half-width of
+    the first-order and the total index of each of the ``top`` inputs of largest ST is at
+    most ``target_ci``, or N reaches ``max_n``. Each design extends the previous one (the
+    same scrambled Sobol sequence), so its runs are reused: the model runs N (k + 2) times
+    in all, as for the last design alone.
+
+    Parameters
+    ----------
+    func : callable
+        Maps an (n, k) array of uniforms in (0, 1) to n outputs [any unit].
+    names : sequence of str
+        The k variables.
+    target_ci : float
+        Largest half-width wanted, in (0, 1) [1].
+    n_start : int
+        First base sample size (a power of two).
+    max_n : int
+        Largest base sample size (a power of two, >= ``n_start``).
+    top : int
+        Number of leading inputs (by ST) whose S1 and ST must reach the precision.
+    seed : int
+        Seed of the design and of the bootstrap.
+    groups : sequence of str, optional
+        Group of each variable (indices per group).
+    second_order : bool
+        Second-order indices too (N (2k + 2) runs).
+    conf_level : float
+        Probability of the bootstrap intervals, in (0, 1).
+
+    Returns
+    -------
+    xarray.Dataset
+        As ``gsa(method="sobol")`` at the last N; ``attrs`` also hold ``target_ci``,
+        ``target_top``, ``target_reached`` (1 or 0: ``max_n`` was reached first),
+        ``achieved_ci`` (the largest half-width among the leading indices at the last N),
+        ``n_tried`` and ``achieved_ci_tried`` (JSON lists, one entry per N tried) and
+        ``runs`` (model evaluations made in all).
+
+    Raises
+    ------
+    ValueError
+        For bad arguments (what and how to fix), or a model output SALib cannot use.
+    """
+    error = _precision_error(target_ci, n_start, max_n, top)
+    if error:
+        raise ValueError(f"{error[0]}: {error[1]}")
+    if not 0.0 < conf_level < 1.0:
+        raise ValueError(f"conf_level must lie strictly between 0 and 1, got {conf_level}")
+    problem = unit_problem(names, groups)
+    index = list(dict.fromkeys(problem["groups"])) if groups is not None else problem["names"]
+    n, previous, runs, tried, widths = int(n_start), None, 0, [], []
+    while True:
+        columns, u, y, new_runs = _sobol(problem, func, n, seed, second_order, conf_level, previous)
+        runs += new_runs
+        tried.append(n)
+        widths.append(_leading_half_width(columns, int(top)))
+        if widths[-1] <= target_ci or 2 * n > max_n:
+            break
+        previous, n = (u, y), 2 * n
+    attrs = {
+        "method": "sobol",
+        "n": n,
+        "seed": seed,
+        "conf_level": conf_level,
+        "salib_version": version("salib"),
+        "runs": int(runs),
+        "target_ci": float(target_ci),
+        "target_top": int(top),
+        "target_reached": int(widths[-1] <= target_ci),
+        "achieved_ci": widths[-1],
+        "n_tried": json.dumps(tried),
+        "achieved_ci_tried": json.dumps([round(w, 6) if np.isfinite(w) else None for w in widths]),
+    }
+    return _dataset(index, columns, attrs)

@@ -6,7 +6,8 @@ The public API:
 - ``footprint``: the deterministic footprint by process, stage and gas, under a method
   profile (``pcflab.methods.PROFILES``); ``compare_methods``: every profile in one table;
 - ``simulate`` / ``summary`` / ``simulate_until`` / ``standard_errors``: Monte Carlo
-  uncertainty, streamed or as the full sample x stage x gas cube;
+  uncertainty, streamed or as the full sample x stage x gas cube; ``compare_products``:
+  several products under shared uncertainty (differences, P(A < B), rank probabilities);
 - ``sensitivity``: global sensitivity analysis with SALib (Sobol, Morris, FAST, RBD-FAST,
   delta, PAWN), per quantity or per group (``GROUPINGS``);
 - ``contributions`` / ``tornado`` / ``variance_shares``: what the footprint and its variance
@@ -27,6 +28,7 @@ from pcflab.analysis import (
     DataQuality,
     GradeResult,
     compare_methods,
+    compare_products,
     contributions,
     data_quality,
     evaluate,
@@ -58,6 +60,7 @@ from pcflab.reporting import (
     html_table,
     method_table,
     plot_class_probabilities,
+    plot_comparison,
     plot_convergence,
     plot_histogram,
     plot_sobol,
@@ -88,6 +91,7 @@ __all__ = [
     "__version__",
     "class_label_svg",
     "compare_methods",
+    "compare_products",
     "compile_model",
     "contribution_table",
     "contributions",
@@ -104,6 +108,7 @@ __all__ = [
     "load_model",
     "method_table",
     "plot_class_probabilities",
+    "plot_comparison",
     "plot_convergence",
     "plot_histogram",
     "plot_sobol",

@@ -7,8 +7,11 @@ the model, factor release, profile, seed and versions in their ``attrs``. Every 
 takes the same names in the same order: ``model``, its subject, ``factors``, ``profile``,
 ``gwp_set``, ``n_samples`` and ``seed`` where it samples, ``result`` (a ``simulate``
 result to reuse) where it uses samples, then its options (``_vocabulary``).
+``compare_products`` simulates several products together, with shared draws of what they
+share.
 """
 
+from ._compare import SHARING, compare_products
 from ._contributions import CONTRIBUTION_GROUPS, contributions, tornado, variance_shares
 from ._data_quality import DataQuality, data_quality, data_quality_attrs, exchange_parameters, product_dqr
 from ._footprint import compare_methods, footprint, report_categories
@@ -24,10 +27,12 @@ __all__ = [
     "DataQuality",
     "GROUPINGS",
     "GradeResult",
+    "SHARING",
     "STAT_BLOCK",
     "THETA_BUDGET",
     "ValidationEntry",
     "compare_methods",
+    "compare_products",
     "contributions",
     "data_quality",
     "data_quality_attrs",

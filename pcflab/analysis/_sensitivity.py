@@ -16,7 +16,15 @@ import xarray as xr
 
 from pcflab import kernel
 from pcflab.core import PcfError
-from pcflab.methods import DESIGN_METHODS, GIVEN_DATA_METHODS, RANKING, design_error, gsa, gsa_given_data
+from pcflab.methods import (
+    DESIGN_METHODS,
+    GIVEN_DATA_METHODS,
+    RANKING,
+    design_error,
+    gsa,
+    gsa_given_data,
+    sobol_to_precision,
+)
 
 from ._prepare import _raise_status, _weights, prepare
 from ._provenance import _provenance
@@ -185,6 +193,41 @@ def _check_arguments(method, n_samples, seed, groups, second_order, result, opti
         raise PcfError(error[0] + ("" if result is None else " in the result"), hint=error[1])
 
 
+def _check_precision(method, n_samples, target_ci, target_top, max_n_samples):
+    """Check the arguments of a run to a stated precision: None, or their dict."""
+    if target_ci is None:
+        return None
+    if method != "sobol":
+        raise PcfError(
+            f"target_ci chooses the Sobol base sample size, not that of {method}",
+            hint="use method='sobol' with target_ci, or leave target_ci out",
+        )
+    if isinstance(target_ci, bool) or not isinstance(target_ci, int | float) or not 0.0 < target_ci < 1.0:
+        raise PcfError(f"target_ci must lie strictly between 0 and 1, got {target_ci!r}", hint="use e.g. 0.05")
+    if isinstance(target_top, bool) or not isinstance(target_top, int | np.integer) or target_top < 1:
+        raise PcfError(f"target_top must be a positive integer, got {target_top!r}", hint="use e.g. target_top=5")
+    error = design_error("sobol", max_n_samples)
+    if error:
+        raise PcfError(
+            error[0].replace("n_samples", "max_n_samples"), hint=error[1].replace("n_samples", "max_n_samples")
+        )
+    if max_n_samples < n_samples:
+        raise PcfError(
+            f"max_n_samples ({max_n_samples}) is below the start n_samples ({n_samples})",
+            hint="use max_n_samples >= n_samples (both powers of two)",
+        )
+    return {"target_ci": float(target_ci), "target_top": int(target_top), "max_n_samples": int(max_n_samples)}
+
+
+def _precision_note(attrs):
+    """One sentence: the precision reached, or not, by ``sobol_to_precision``."""
+    top, target, got, n = attrs["target_top"], attrs["target_ci"], attrs["achieved_ci"], attrs["n"]
+    what = f"the largest half-width of S1 and ST of the {top} leading inputs"
+    if attrs["target_reached"]:
+        return f"{what} is {got:.3g} <= {target:g} at N = {n}"
+    return f"not reached: {what} is {got:.3g} > {target:g} at the largest N = {n} (raise max_n_samples)"
+
+
 def _unique_names(table):
     names = table["name"].tolist()
     if len(set(names)) != len(names):
@@ -314,6 +357,9 @@ def sensitivity(
     groups=None,
     second_order=False,
     conf_level=0.95,
+    target_ci=None,
+    target_top=5,
+    max_n_samples=16_384,
     **options,
 ):
     """Global sensitivity of the footprint to every uncertain quantity (or group).
@@ -352,6 +398,17 @@ def sensitivity(
         Sobol second-order indices too (``S2``, ``S2_conf``).
     conf_level : float
         Probability of the bootstrap confidence intervals, in (0, 1).
+    target_ci : float, optional
+        Sobol only: choose the base sample size for this precision [1]. Starting from
+        ``n_samples``, N doubles until the bootstrap half-width of S1 and of ST of each of
+        the ``target_top`` quantities of largest ST is at most ``target_ci``, or N reaches
+        ``max_n_samples``; every design extends the previous one, whose runs are reused.
+        ``attrs`` say whether the target was reached (``target_reached``,
+        ``achieved_ci``, ``n_tried``, ``precision``).
+    target_top : int
+        Number of leading quantities (or groups) whose indices must reach ``target_ci``.
+    max_n_samples : int
+        Largest Sobol base sample size with ``target_ci`` (a power of two).
     **options
         ``levels`` (Morris grid levels, 4) and ``morris_margin`` (0.005: the Morris grid
         spans the quantiles 0.005 .. 0.995 so unbounded distributions stay finite) for
@@ -374,7 +431,10 @@ def sensitivity(
         bootstrap interval. Coordinates on ``input``: ``id``, ``kind``, ``process``,
         ``stage``, ``factor_family``, ``source``, ``units`` (of the quantity) and
         ``nominal`` (its deterministic value), or ``members`` (quantities per group) when
-        grouped. ``attrs``: ``method``, ``n_samples`` (and ``n``, the same), ``seed``,
+        grouped, and for every index with a half-width a boolean ``<index>_includes_zero``
+        (``S1_includes_zero``, ...): True where its confidence interval includes 0, i.e.
+        the index is not distinguishable from 0. ``attrs``: ``method``, ``n_samples``
+        (and ``n``, the same), ``seed``,
         ``runs`` (model evaluations of this call), ``conf_level``, ``ranking``, ``grouping``, ``output``, ``inputs``
         (independence), ``salib_version`` and the provenance of ``pcflab.footprint``
         (``model_id``, ``model_sha256``, ``factors_sha256``, ``method_profile``,
@@ -410,6 +470,7 @@ def sensitivity(
     Herman J., Usher W. (2017). SALib. JOSS 2(9), 97. doi:10.21105/joss.00097
     """
     _check_arguments(method, n_samples, seed, groups, second_order, result, options)
+    precision = _check_precision(method, n_samples, target_ci, target_top, max_n_samples)
     if not 0.0 < conf_level < 1.0:
         raise PcfError(f"conf_level must lie strictly between 0 and 1, got {conf_level}", hint="use 0.95")
     cm = prepare(model, factors, profile=profile)
@@ -423,7 +484,7 @@ def sensitivity(
         theta, total, runs = _given_sample(cm, n_samples, seed, gwp_set, result)
         ds, inputs = _given_data_indices(cm, method, table, names, theta, total, runs, seed, conf_level, options)
     else:
-        design = (method, n_samples, seed, groups, group_list, second_order, conf_level, options)
+        design = (method, n_samples, seed, groups, group_list, second_order, conf_level, options, precision)
         ds, inputs = _design_indices(cm, table, names, gwp_set, *design)
     ds, grouping, members = _label_inputs(ds, cm, table, names, groups, group_list)
     key = RANKING[method]
@@ -465,7 +526,7 @@ def _given_data_indices(cm, method, table, names, theta, total, runs, seed, conf
 
 
 def _design_indices(
-    cm, table, names, gwp_set, method, n_samples, seed, groups, group_list, second_order, conf_level, options
+    cm, table, names, gwp_set, method, n_samples, seed, groups, group_list, second_order, conf_level, options, precision
 ):
     """Compute the indices of a design-based method (the model run on SALib's design)."""
     if group_list is not None and method == "morris" and len(set(group_list)) < 2:
@@ -484,6 +545,21 @@ def _design_indices(
             stacklevel=_CALLER,
         )
     func = _design_function(cm, table.index.to_numpy(), _weights(cm, gwp_set))
+    if precision is not None:
+        ds = sobol_to_precision(
+            func,
+            names,
+            precision["target_ci"],
+            n_start=n_samples,
+            max_n=precision["max_n_samples"],
+            top=precision["target_top"],
+            seed=seed,
+            groups=group_list,
+            second_order=second_order,
+            conf_level=conf_level,
+        )
+        ds.attrs["precision"] = _precision_note(ds.attrs)
+        return ds, inputs
     ds = gsa(
         method,
         func,

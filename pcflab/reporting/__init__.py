@@ -12,6 +12,7 @@ and results atomically.
 from ._label import class_label_svg
 from ._plots import (
     plot_class_probabilities,
+    plot_comparison,
     plot_convergence,
     plot_histogram,
     plot_sobol,
@@ -49,6 +50,7 @@ __all__ = [
     "method_table",
     "notebook_path",
     "plot_class_probabilities",
+    "plot_comparison",
     "plot_convergence",
     "plot_histogram",
     "plot_sobol",

@@ -17,6 +17,7 @@ from ._style import VERMILLION as _VERMILLION
 
 __all__ = [
     "plot_class_probabilities",
+    "plot_comparison",
     "plot_convergence",
     "plot_histogram",
     "plot_sobol",
@@ -116,6 +117,7 @@ _PRODUCERS = {
     "tornado": "the one-at-a-time tornado analysis (pcflab.tornado)",
     "shares": "the contribution-to-variance analysis (pcflab.variance_shares)",
     "grade": "pcflab.grade",
+    "compare": "pcflab.compare_products",
 }
 _BREAKS = re.compile(r"[^\s/_-]+[\s/_-]*|[\s/_-]+")
 
@@ -876,4 +878,121 @@ def plot_variance_shares(shares, ax=None, top=15):
     )
     ax.set_title(f"Contribution to variance, top {k} of {len(shares)} inputs\n{note}", fontsize=10)
     _legend_right(ax)
+    return ax
+
+
+def plot_comparison(comparison, ax=None, kind="ranks", reference=None):
+    """Products of a family compared under shared uncertainty: their ranks, or their differences.
+
+    ``kind="ranks"``: one horizontal bar per product (lowest mean footprint on top), split
+    into its probabilities of rank 1 (lowest footprint), 2, ... [%], darker for better
+    ranks, labelled where a segment holds at least 8 %. ``kind="differences"``: for every
+    other product, the ``interval`` of ``product - reference`` [kg CO2e per functional
+    unit] as a line with its mean as a dot, a vertical line at 0, and P(product <
+    reference) written beside it; ``reference`` is the product with the lowest mean by
+    default.
+
+    Parameters
+    ----------
+    comparison : xarray.Dataset
+        Output of ``pcflab.compare_products``.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw in; by default a new figure 8 in wide, one row per product.
+    kind : {"ranks", "differences"}
+        What to draw.
+    reference : str, optional
+        Product the differences are taken from (``kind="differences"``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ranks``: x probability [%], y products; ``differences``: x difference [kg CO2e
+        per functional unit], y products.
+
+    Raises
+    ------
+    PcfError
+        If ``comparison`` lacks the variables of ``compare_products``, or ``reference`` is
+        not one of its products.
+    ValueError
+        For an unknown ``kind``.
+    """
+    needed = ["mean", "rank_probability", "p_less", "difference_mean", "difference_lower", "difference_upper"]
+    lacking = [v for v in needed if v not in getattr(comparison, "data_vars", {})]
+    if lacking:
+        raise _missing(
+            "plot_comparison", "a comparison", lacking, "compare", list(getattr(comparison, "data_vars", []))
+        )
+    if kind not in ("ranks", "differences"):
+        raise ValueError(f"plot_comparison: kind must be 'ranks' or 'differences', got {kind!r}")
+    order = [str(p) for p in comparison["product"].values[np.argsort(comparison["mean"].values, kind="stable")]]
+    if kind == "ranks":
+        return _draw_ranks(comparison, order, ax)
+    reference = order[0] if reference is None else str(reference)
+    if reference not in order:
+        raise PcfError(
+            f"plot_comparison: {reference!r} is not a product of the comparison",
+            hint=f"use one of {', '.join(order)}",
+        )
+    return _draw_differences(comparison, [p for p in order if p != reference], reference, ax)
+
+
+def _draw_ranks(comparison, order, ax):
+    """Stacked bars of each product's rank probabilities [%], best rank first."""
+    import matplotlib as mpl
+
+    probs = 100.0 * comparison["rank_probability"].sel(product=order).values
+    m = len(order)
+    ax = _axes(ax, _rows_height(m))
+    colours = mpl.colormaps["Blues_r"](np.linspace(0.1, 0.85, m))
+    left = np.zeros(m)
+    for r in range(m):
+        ax.barh(
+            np.arange(m), probs[:, r], left=left, color=colours[r], edgecolor="white", lw=0.5, label=f"rank {r + 1}"
+        )
+        for y, (x0, w) in enumerate(zip(left, probs[:, r], strict=True)):
+            if w >= 8.0:
+                ax.text(
+                    x0 + w / 2,
+                    y,
+                    f"{w:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if r < m / 2 else "black",
+                )
+        left += probs[:, r]
+    ax.set_yticks(np.arange(m), [_wrap(p, width=34) for p in order], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("probability of each rank in the family [%] (rank 1 = lowest footprint)")
+    _legend_right(ax)
+    n = int(comparison.sizes.get("sample", comparison.attrs.get("n_samples", 0)))
+    ax.set_title(f"rank of each product under shared uncertainty ({n:,} samples)", fontsize=10)
+    return ax
+
+
+def _draw_differences(comparison, others, reference, ax):
+    """Interval and mean of ``product - reference`` for every other product, and P(product < reference)."""
+    sel = {"product": others, "other": reference}
+    mean = comparison["difference_mean"].sel(sel).values
+    low = comparison["difference_lower"].sel(sel).values
+    high = comparison["difference_upper"].sel(sel).values
+    p_less = comparison["p_less"].sel(sel).values
+    y = np.arange(len(others))
+    ax = _axes(ax, _rows_height(len(others)))
+    ax.hlines(y, low, high, color=_BLUE, lw=2.5, gid="interval")
+    ax.plot(mean, y, "o", color=_VERMILLION, ms=5, gid="mean")
+    ax.axvline(0.0, color="black", lw=0.8, gid="zero")
+    span = max(float(np.max(np.abs(np.r_[low, high]))), 1e-12)
+    for yy, hi, p in zip(y, high, p_less, strict=True):
+        ax.text(hi + 0.02 * span, yy, f" P(lower) {format_probability(p)}", va="center", fontsize=8)
+    ax.set_yticks(y, [_wrap(p, width=34) for p in others], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(min(-0.05 * span, float(np.min(low)) - 0.05 * span), float(np.max(high)) + 0.45 * span)
+    level = comparison.attrs.get("interval", 0.95)
+    ax.set_xlabel(f"difference from {_wrap(reference, width=60)} [{_FU}]")
+    ax.set_title(
+        f"product \N{MINUS SIGN} reference: mean and {100 * float(level):g} % interval (shared draws)", fontsize=10
+    )
     return ax

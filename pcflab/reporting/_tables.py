@@ -197,6 +197,10 @@ def contribution_table(contributions, top=12):
 def sobol_table(sobol, top=10):
     """Tabulate the Sobol indices of the quantities that matter most.
 
+    An index whose confidence interval includes 0 (``|index| <= half-width``) is not
+    distinguishable from 0 at the result's confidence level: the column ``reading`` says
+    so, in words, for S1, ST or both.
+
     Parameters
     ----------
     sobol : xarray.Dataset
@@ -207,12 +211,24 @@ def sobol_table(sobol, top=10):
     Returns
     -------
     pandas.DataFrame
-        Index ``input``; ``process`` and the first-order and total indices ``S1``, ``ST``
-        with the half-widths ``S1_conf``, ``ST_conf`` of their bootstrap intervals [1].
+        Index ``input``; ``process``, the first-order and total indices ``S1``, ``ST``
+        with the half-widths ``S1_conf``, ``ST_conf`` of their bootstrap intervals [1], and
+        ``reading`` ("S1 not distinguishable from 0", "S1 and ST not distinguishable from
+        0", or empty). ``frame.attrs["precision"]`` holds the result's precision note when
+        its sample size was chosen for a target (``sensitivity(..., target_ci=...)``).
     """
     frame = sobol[["S1", "S1_conf", "ST", "ST_conf"]].to_dataframe()
     frame = frame[["process", "S1", "S1_conf", "ST", "ST_conf"]].head(top)
-    return _with_units(frame, **dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), "1"))
+    zero = {v: (frame[v].abs() <= frame[f"{v}_conf"]).to_numpy() for v in ("S1", "ST")}
+    readings = []
+    for s1, st in zip(zero["S1"], zero["ST"], strict=True):
+        which = " and ".join(v for v, z in (("S1", s1), ("ST", st)) if z)
+        readings.append(f"{which} not distinguishable from 0" if which else "")
+    frame["reading"] = readings
+    frame = _with_units(frame, **dict.fromkeys(("S1", "S1_conf", "ST", "ST_conf"), "1"))
+    if "precision" in sobol.attrs:
+        frame.attrs["precision"] = str(sobol.attrs["precision"])
+    return frame
 
 
 def quality_table(quality, top=12):
