@@ -10,7 +10,15 @@ from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigre
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
 from ._grading import GradeClass, Scheme, class_index, classify, list_schemes, load_scheme, thresholds, to_scheme_units
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
-from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
+from ._pedigree import (
+    FACTOR_KINDS,
+    PEDIGREE_APPLIES,
+    PEDIGREE_INDICATORS,
+    PEDIGREE_VARIANCES,
+    gsd_from_pedigree,
+    gsd_from_range,
+    parse_pedigree,
+)
 from ._profiles import PROFILES, MethodProfile, get_profile
 from ._recycling import RECYCLING_COEFFICIENTS, CffParameters, avoided_burden, circular_footprint_formula, cut_off
 from ._sensitivity import DESIGN_METHODS, GIVEN_DATA_METHODS, RANKING, design_error, gsa, gsa_given_data, unit_problem
@@ -45,6 +53,8 @@ __all__ = [
     "DQR_LEVELS",
     "GASES",
     "GWP_SETS",
+    "FACTOR_KINDS",
+    "PEDIGREE_APPLIES",
     "PEDIGREE_INDICATORS",
     "PEDIGREE_VARIANCES",
     "STAGES",
@@ -59,6 +69,7 @@ __all__ = [
     "dqr_level",
     "get_profile",
     "gsd_from_pedigree",
+    "gsd_from_range",
     "gwp100",
     "gsa",
     "gsa_given_data",
