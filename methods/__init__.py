@@ -6,7 +6,16 @@ quality, grading schemes, sensitivity designs and statistics.
 
 from ._allocation import ALLOCATION_METHODS, allocation_share
 from ._cbam import CBAM_CATEGORIES, CBAM_GOODS, CbamGood, cbam_category, cbam_good, is_relevant_precursor, normalise_cn
-from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr
+from ._dqr import (
+    DQR_CRITERIA,
+    DQR_LEVELS,
+    aggregate_dqr,
+    dqr,
+    dqr_from_pedigree,
+    dqr_level,
+    parse_dqr,
+    process_dqr,
+)
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
 from ._grading import GradeClass, Scheme, class_index, classify, list_schemes, load_scheme, thresholds, to_scheme_units
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
@@ -76,6 +85,7 @@ __all__ = [
     "gwp100_vector",
     "parse_dqr",
     "parse_pedigree",
+    "process_dqr",
     "summarize",
     "unit_problem",
 ]
