@@ -6,11 +6,28 @@ quality, grading schemes, sensitivity designs and statistics.
 
 from ._allocation import ALLOCATION_METHODS, allocation_share
 from ._cbam import CBAM_CATEGORIES, CBAM_GOODS, CbamGood, cbam_category, cbam_good, is_relevant_precursor, normalise_cn
-from ._dqr import DQR_CRITERIA, DQR_LEVELS, aggregate_dqr, dqr, dqr_from_pedigree, dqr_level, parse_dqr
+from ._dqr import (
+    DQR_CRITERIA,
+    DQR_LEVELS,
+    aggregate_dqr,
+    dqr,
+    dqr_from_pedigree,
+    dqr_level,
+    parse_dqr,
+    process_dqr,
+)
 from ._gases import GASES, STAGE_NAMES_ZH, STAGES
 from ._grading import GradeClass, Scheme, class_index, classify, list_schemes, load_scheme, thresholds, to_scheme_units
 from ._gwp import GWP_SETS, gwp100, gwp100_vector
-from ._pedigree import PEDIGREE_INDICATORS, PEDIGREE_VARIANCES, gsd_from_pedigree, parse_pedigree
+from ._pedigree import (
+    FACTOR_KINDS,
+    PEDIGREE_APPLIES,
+    PEDIGREE_INDICATORS,
+    PEDIGREE_VARIANCES,
+    gsd_from_pedigree,
+    gsd_from_range,
+    parse_pedigree,
+)
 from ._profiles import PROFILES, MethodProfile, get_profile
 from ._recycling import RECYCLING_COEFFICIENTS, CffParameters, avoided_burden, circular_footprint_formula, cut_off
 from ._sensitivity import (
@@ -55,6 +72,8 @@ __all__ = [
     "DQR_LEVELS",
     "GASES",
     "GWP_SETS",
+    "FACTOR_KINDS",
+    "PEDIGREE_APPLIES",
     "PEDIGREE_INDICATORS",
     "PEDIGREE_VARIANCES",
     "STAGES",
@@ -69,6 +88,7 @@ __all__ = [
     "dqr_level",
     "get_profile",
     "gsd_from_pedigree",
+    "gsd_from_range",
     "gwp100",
     "gsa",
     "gsa_given_data",
@@ -76,6 +96,7 @@ __all__ = [
     "mark_zero",
     "parse_dqr",
     "parse_pedigree",
+    "process_dqr",
     "sobol_to_precision",
     "summarize",
     "unit_problem",

@@ -9,17 +9,37 @@ representativeness (GeR), time representativeness (TiR) and precision (P), and
 with quality levels: <= 1.5 excellent, <= 2.0 very good, <= 3.0 good, <= 4.0 fair,
 > 4.0 poor.
 
+A process that combines activity data (AD) with a secondary dataset (SD) is rated criterion
+by criterion (``process_dqr``): TiR and P on the activity data, TeR, GeR and TiR on the
+dataset, TiR being the mean of its two evaluations,
+
+    DQR = (TeR_SD + GeR_SD + (TiR_AD + TiR_SD) / 2 + P_AD) / 4
+
+and a direct elementary flow takes all four criteria from its own data.
+
 References
 ----------
 Commission Recommendation (EU) 2021/2279 of 15 December 2021 on the use of the
-Environmental Footprint methods, Annex I (PEF method), data quality requirements.
+Environmental Footprint methods, Annex I (PEF method), section 4.6.5, data quality
+requirements (the DQR of a company-specific dataset from its most relevant processes, each
+rated on its activity data and secondary dataset); the same rule in the PEFCR Guidance 6.3
+(2018), 7.19.4. Section numbers as recalled: the EUR-Lex text was not at hand.
 The pilot-phase guidance (PEFCR Guidance 6.3) used 1.6 as the "excellent" threshold;
 pcflab follows the 2021 Recommendation.
 """
 
 import numpy as np
 
-__all__ = ["DQR_CRITERIA", "DQR_LEVELS", "aggregate_dqr", "dqr", "dqr_from_pedigree", "dqr_level", "parse_dqr"]
+__all__ = [
+    "DQR_CRITERIA",
+    "DQR_LEVELS",
+    "aggregate_dqr",
+    "dqr",
+    "dqr_from_pedigree",
+    "dqr_level",
+    "parse_dqr",
+    "process_dqr",
+]
 
 DQR_CRITERIA = ("TeR", "GeR", "TiR", "P")
 
@@ -149,3 +169,30 @@ def aggregate_dqr(values, contributions):
     if w.sum() == 0:
         raise ValueError("the contributions sum to zero: nothing to weight by")
     return float((v * w).sum() / w.sum())
+
+
+def process_dqr(activity=None, dataset=None):
+    """DQR of one exchange from the criteria of its activity data and of its secondary dataset (PEF).
+
+    Parameters
+    ----------
+    activity : sequence of four float, optional
+        TeR, GeR, TiR, P of the activity data [1-5], or None if they carry no rating.
+    dataset : sequence of four float, optional
+        TeR, GeR, TiR, P of the secondary dataset (the factor) [1-5], or None for a direct
+        emission (an elementary flow) or an unrated factor.
+
+    Returns
+    -------
+    float or None
+        ``(TeR_SD + GeR_SD + (TiR_AD + TiR_SD) / 2 + P_AD) / 4`` when both are given; the
+        dataset's DQR when the activity data carry no rating; the activity data's DQR
+        when there is no dataset (a direct emission); None when neither is rated.
+    """
+    if dataset is None:
+        return None if activity is None else sum(activity) / 4.0
+    if activity is None:
+        return sum(dataset) / 4.0
+    ter, ger, tir_sd, _ = dataset
+    _, _, tir_ad, p_ad = activity
+    return (ter + ger + (tir_ad + tir_sd) / 2.0 + p_ad) / 4.0

@@ -2,9 +2,12 @@
 
 Every footprint is reported with how good the data behind it are (issue 7, item 4):
 
-- ``dqr``: the PEF data-quality rating of the product, the mean of its factors' ratings
-  weighted by the absolute value of their GWP100 contributions, with the share of the
-  footprint that carries a rating (``dqr_coverage``);
+- ``dqr``: the PEF data-quality rating of the product, combining the quality of each
+  exchange's activity data with that of the secondary dataset (factor) it uses, weighted by
+  the absolute value of the GWP100 contributions, with the share of the footprint that
+  carries a rating (``dqr_coverage``); its two parts, ``dqr_activity`` (the activity data
+  alone) and ``dqr_dataset`` (the factors alone, the rating pcflab gave before it rated
+  activity data), are reported beside it;
 - ``primary_share``: the share of the absolute footprint whose activity data are primary
   (site) data, as the model declares them (``data_type: primary`` on its parameters);
 - ``traceable_share``: the share whose activity data are metrologically traceable
@@ -32,10 +35,38 @@ classified, not the amounts that scale its process up to the functional unit. Fo
 factor-linked activity the activity data are the amount of activity; the factor's own
 quality enters the DQR, and its ``tag`` and ``traceability`` are listed beside it.
 
+Activity data and dataset quality (PEF)
+---------------------------------------
+The PEF method rates a process that combines company activity data with a secondary dataset
+criterion by criterion: time representativeness (TiR) and precision (P) are evaluated on the
+activity data, technological (TeR), geographical (GeR) and time representativeness on the
+secondary dataset, and TiR, evaluated twice, is the mean of the two:
+
+    DQR_e = (TeR_SD + GeR_SD + (TiR_AD + TiR_SD) / 2 + P_AD) / 4
+
+A direct emission (an elementary flow, no secondary dataset) takes all four criteria from its
+activity data. The product's DQR is the contribution-weighted mean of the exchanges' DQRs,
+which equals the DQR of the contribution-weighted criteria (PEF's order of computation: the
+DQR is linear in the criteria).
+
+The activity data's criteria come from the pedigree scores of the model parameters its amount
+uses (``uncertainty.pedigree: R;C;T;G;Tech``, through derived parameters), converted as for
+factors (``pcflab.methods.dqr_from_pedigree``: TeR from Tech, GeR from G, TiR from T, P from
+R); where several parameters have scores, each criterion takes the worst (highest) score
+among them. A parameter without pedigree scores (plant data declared only by ``data_type``,
+``traceability`` and ``certificate``, which the PEF criteria cannot be read from) does not
+rate the activity data. An exchange whose activity data carry no rating keeps its factor's
+DQR (``dqr_dataset``), as before activity data were rated; an exchange whose factor carries
+none, or a direct emission whose activity data carry none, is not rated.
+
 References
 ----------
 Commission Recommendation (EU) 2021/2279, Annex I (PEF method), 4.6.5 (data quality
-requirements and the DQR of a dataset) and 4.6.3 (company-specific data).
+requirements and the DQR of a dataset; the DQR of a company-specific dataset from its
+most relevant processes, each the combination of activity data and secondary dataset
+above) and 4.6.3 (company-specific data); the same rule in the PEFCR Guidance 6.3 (2018),
+7.19.4. The section numbers are those of the published texts as recalled; the EUR-Lex text
+itself was not at hand when this was written.
 ISO 14067:2018, 6.3.5 (data and data quality: site-specific data for the processes under
 the organisation's control).
 """
@@ -59,37 +90,15 @@ __all__ = ["DataQuality", "data_quality", "data_quality_attrs", "exchange_parame
 _RANK = {t: i for i, t in enumerate((*TRACEABILITY, "undeclared"))}
 
 
-def _dqr_of(cm, contrib):
-    """(DQR or None, level or None, coverage) from exchange contributions (see ``product_dqr``)."""
-    from pcflab.methods import aggregate_dqr, dqr_level
-
-    total = float(contrib["gwp100"].abs().sum())
-    ds = cm.factor_table.ds
-    if "dqr" not in ds or total == 0:
-        return None, None, 0.0
-    values, weights = [], []
-    for row in contrib[contrib["kind"] == "factor"].itertuples():
-        try:
-            v = float(ds["dqr"].sel(factor=row.target, gas=row.gas))
-        except (KeyError, IndexError):
-            continue
-        if np.isfinite(v) and row.gwp100 != 0:
-            values.append(v)
-            weights.append(row.gwp100)
-    if not values:
-        return None, None, 0.0
-    value = aggregate_dqr(values, weights)
-    return value, dqr_level(value), float(np.abs(weights).sum() / total)
-
-
 @old_calls(positions=("gwp_set",), cm="model")
 def product_dqr(model, *, factors=None, profile=None, gwp_set=None):
-    """Contribution-weighted PEF DQR of a model's factors.
+    """Contribution-weighted PEF DQR of a model: activity data and factors combined.
 
-    Each factor-linked activity weighs by the absolute value of its GWP100 contribution
-    (``pcflab.methods.aggregate_dqr``); factors without a DQR in the factor table and
-    direct emissions are left out, and the share of the footprint they carry is reported.
-    Deterministic (contributions at the parameters' values): takes no Monte Carlo result.
+    Each exchange's DQR combines its activity data's and its factor's criteria (the module's
+    rule) and weighs by the absolute value of its GWP100 contribution
+    (``pcflab.methods.aggregate_dqr``); exchanges without a rating are left out, and the
+    share of the footprint they carry is reported. Deterministic (contributions at the
+    parameters' values): takes no Monte Carlo result.
 
     Parameters
     ----------
@@ -108,8 +117,8 @@ def product_dqr(model, *, factors=None, profile=None, gwp_set=None):
         (DQR [1-5] or None, level or None, coverage [share of the absolute contributions
         rated, 0-1]).
     """
-    cm = prepare(model, factors, profile=profile)
-    return _dqr_of(cm, _exchange_contributions(cm, gwp_set))
+    dq = _assess(prepare(model, factors, profile=profile), gwp_set)
+    return dq.dqr, dq.dqr_level, dq.dqr_coverage
 
 
 def exchange_parameters(cm):
@@ -178,6 +187,10 @@ class DataQuality:
     dqr: float | None
     dqr_level: str | None
     dqr_coverage: float
+    dqr_activity: float | None
+    dqr_activity_coverage: float
+    dqr_dataset: float | None
+    dqr_dataset_coverage: float
     primary_share: float | None
     traceable_share: float | None
     cutoff_threshold: float
@@ -203,10 +216,12 @@ class DataQuality:
         Returns
         -------
         dict
-            ``dqr``, ``dqr_level``, ``dqr_coverage``, ``primary_share``,
-            ``traceable_share``, ``cutoff_excluded_share`` and ``data_quality_notes`` (a
-            JSON list). Missing numbers are NaN and a missing level is ``"n/a"``
-            (netCDF attributes cannot be None).
+            ``dqr`` (combined), ``dqr_level``, ``dqr_coverage``, ``dqr_activity`` and
+            ``dqr_activity_coverage`` (activity data), ``dqr_dataset`` and
+            ``dqr_dataset_coverage`` (factors), ``primary_share``, ``traceable_share``,
+            ``cutoff_excluded_share`` and ``data_quality_notes`` (a JSON list). Missing
+            numbers are NaN and a missing level is ``"n/a"`` (netCDF attributes cannot be
+            None).
         """
 
         def num(x):
@@ -216,6 +231,10 @@ class DataQuality:
             "dqr": num(self.dqr),
             "dqr_level": self.dqr_level or "n/a",
             "dqr_coverage": float(self.dqr_coverage),
+            "dqr_activity": num(self.dqr_activity),
+            "dqr_activity_coverage": float(self.dqr_activity_coverage),
+            "dqr_dataset": num(self.dqr_dataset),
+            "dqr_dataset_coverage": float(self.dqr_dataset_coverage),
             "primary_share": num(self.primary_share),
             "traceable_share": num(self.traceable_share),
             "cutoff_excluded_share": float(self.cutoff_excluded_share),
@@ -224,6 +243,14 @@ class DataQuality:
 
     def __str__(self):
         dqr = "n/a" if self.dqr is None else f"{self.dqr:.2f} ({self.dqr_level}, covers {self.dqr_coverage:.0%})"
+
+        def part(x, cover):
+            return "n/a" if x is None else f"{x:.2f} (covers {cover:.0%})"
+
+        dqr += (
+            f" [activity data {part(self.dqr_activity, self.dqr_activity_coverage)}, "
+            f"datasets {part(self.dqr_dataset, self.dqr_dataset_coverage)}]"
+        )
 
         def pct(x):
             return "n/a" if x is None else f"{x:.1%}"
@@ -235,8 +262,12 @@ class DataQuality:
 
 
 def _factor_info(ds, fid, gases, weights):
-    """(DQR weighted over the factor's gases or None, tags, traceability classes) of a factor."""
-    dqrs, ws, tags, traces = [], [], [], []
+    """(DQR, criteria and rated weight over the factor's gases, tags, traceability classes) of a factor.
+
+    DQR and criteria (TeR, GeR, TiR, P) are weighted by the absolute contributions of the
+    rated gases (None where no gas is rated); the rated weight is their sum.
+    """
+    dqrs, ws, crits, tags, traces = [], [], [], [], []
     for gas, w in zip(gases, weights, strict=True):
         try:
             if "dqr" in ds:
@@ -244,53 +275,110 @@ def _factor_info(ds, fid, gases, weights):
                 if np.isfinite(v) and w != 0:
                     dqrs.append(v)
                     ws.append(abs(w))
+                    crits.append(ds["dqr_scores"].sel(factor=fid, gas=gas).values.astype(float))
             tags.append(str(ds["tag"].sel(factor=fid, gas=gas).item()))
             traces.append(str(ds["traceability"].sel(factor=fid, gas=gas).item()))
         except (KeyError, IndexError):
             continue
     dqr = float(np.dot(dqrs, ws) / sum(ws)) if ws else None
-    return dqr, "/".join(dict.fromkeys(t for t in tags if t)), "/".join(dict.fromkeys(t for t in traces if t))
+    criteria = tuple(float(c) for c in np.dot(ws, crits) / sum(ws)) if ws else None
+    return (
+        (dqr, criteria, float(sum(ws))),
+        "/".join(dict.fromkeys(t for t in tags if t)),
+        "/".join(dict.fromkeys(t for t in traces if t)),
+    )
+
+
+def _activity_criteria(pars):
+    """Give the PEF criteria (TeR, GeR, TiR, P) of activity data, the worst of each over its scored parameters.
+
+    None when no parameter has pedigree scores (see the module's rule).
+    """
+    from pcflab.methods import dqr_from_pedigree, parse_pedigree
+
+    scores = [
+        dqr_from_pedigree(parse_pedigree(p.uncertainty.pedigree))
+        for p in pars
+        if p.uncertainty is not None and p.uncertainty.pedigree
+    ]
+    return tuple(max(c) for c in zip(*scores, strict=True)) if scores else None
+
+
+def _combined(kind, activity, dataset):
+    """DQR of one exchange from its activity data's and factor's criteria (PEF; the module's rule), or None."""
+    from pcflab.methods import process_dqr
+
+    if kind == "factor" and dataset is None:  # an unrated factor: the exchange is not rated
+        return None
+    return process_dqr(activity, dataset if kind == "factor" else None)
+
+
+def _weighted(rows, value, weight, total):
+    """(contribution-weighted DQR or None, level or None, coverage) over the rows that carry ``value``."""
+    from pcflab.methods import aggregate_dqr, dqr_level
+
+    rated = [(r[value], r[weight]) for r in rows if r[value] is not None and r[weight] > 0]
+    if not rated or not total:
+        return None, None, 0.0
+    v = aggregate_dqr([x for x, _ in rated], [w for _, w in rated])
+    return v, dqr_level(v), float(sum(w for _, w in rated) / total)
+
+
+def _exchange_row(cm, key, g, pars, total, stage_of):
+    """Describe one exchange's data quality, one row (see ``data_quality`` for its fields)."""
+    e, process, kind, target = key
+    data_type, trace = _classify([cm.model.parameters[n] for n in pars])
+    weight = float(g["weight"].sum())
+    (factor_dqr, criteria, rated_weight), tag, factor_trace = (None, None, 0.0), "", ""
+    if kind == "factor":
+        (factor_dqr, criteria, rated_weight), tag, factor_trace = _factor_info(
+            cm.factor_table.ds, target, g["gas"].tolist(), g["gwp100"].tolist()
+        )
+    activity = _activity_criteria([cm.model.parameters[n] for n in pars])
+    return {
+        "exchange": int(e),
+        "process": process,
+        "stage": stage_of[process],
+        "kind": kind,
+        "target": target,
+        "gwp100": float(g["gwp100"].sum()),
+        "abs_share": weight / total if total else None,
+        "parameters": pars,
+        "data_type": data_type,
+        "traceability": trace,
+        "primary": data_type == "primary",
+        "traceable": trace == "measured-calibrated",
+        "activity_criteria": activity,
+        "activity_dqr": None if activity is None else sum(activity) / 4.0,
+        "factor_criteria": criteria,
+        "factor_dqr": factor_dqr,
+        "dqr": _combined(kind, activity, criteria),
+        "factor_tag": tag,
+        "factor_traceability": factor_trace,
+        "_weight": weight,
+        "_rated_weight": rated_weight if kind == "factor" else weight,
+    }
 
 
 def _assess(cm, gwp_set=None):
     """Assess a compiled model's ``DataQuality`` (see ``data_quality``)."""
     gwp_set = gwp_set or cm.profile.gwp_set
     contrib = _exchange_contributions(cm, gwp_set)
-    dqr, level, coverage = _dqr_of(cm, contrib)
     contrib = contrib.assign(weight=contrib["gwp100"].abs())
     total = float(contrib["weight"].sum())
     names = list(cm.model.parameters)
     used = exchange_parameters(cm)
     stage_of = dict(zip(cm.processes, cm.process_stage, strict=True))
-    ds = cm.factor_table.ds
-    rows = []
-    for (e, process, kind, target), g in contrib.groupby(["exchange", "process", "kind", "target"], sort=False):
-        pnames = [names[q] for q in used[int(e)]]
-        data_type, trace = _classify([cm.model.parameters[n] for n in pnames])
-        weight = float(g["weight"].sum())
-        factor_dqr, tag, factor_trace = (None, "", "")
-        if kind == "factor":
-            factor_dqr, tag, factor_trace = _factor_info(ds, target, g["gas"].tolist(), g["gwp100"].tolist())
-        rows.append(
-            {
-                "exchange": int(e),
-                "process": process,
-                "stage": stage_of[process],
-                "kind": kind,
-                "target": target,
-                "gwp100": float(g["gwp100"].sum()),
-                "abs_share": weight / total if total else None,
-                "parameters": pnames,
-                "data_type": data_type,
-                "traceability": trace,
-                "primary": data_type == "primary",
-                "traceable": trace == "measured-calibrated",
-                "factor_dqr": factor_dqr,
-                "factor_tag": tag,
-                "factor_traceability": factor_trace,
-            }
-        )
+    rows = [
+        _exchange_row(cm, key, g, [names[q] for q in used[int(key[0])]], total, stage_of)
+        for key, g in contrib.groupby(["exchange", "process", "kind", "target"], sort=False)
+    ]
     rows.sort(key=lambda r: -abs(r["gwp100"]))
+    dqr, level, coverage = _weighted(rows, "dqr", "_rated_weight", total)
+    dqr_activity, _, activity_coverage = _weighted(rows, "activity_dqr", "_weight", total)
+    dqr_dataset, _, dataset_coverage = _weighted(rows, "factor_dqr", "_rated_weight", total)
+    for r in rows:
+        del r["_weight"], r["_rated_weight"]
 
     def share(flag):
         return float(sum(r["abs_share"] for r in rows if r[flag])) if total else None
@@ -298,6 +386,11 @@ def _assess(cm, gwp_set=None):
     primary, traceable = share("primary"), share("traceable")
     cutoff = getattr(cm, "cutoff", {"threshold": 0.0, "excluded_share": 0.0, "excluded": []})
     notes = _notes(cm, rows, dqr, coverage, primary, traceable)
+    if dqr_activity is None:
+        notes.append(
+            "no activity data carry pedigree scores (uncertainty.pedigree of the parameters): the DQR "
+            "rests on the factors' ratings alone"
+        )
     return DataQuality(
         model_id=cm.model.id,
         method_profile=cm.profile.name,
@@ -305,6 +398,10 @@ def _assess(cm, gwp_set=None):
         dqr=dqr,
         dqr_level=level,
         dqr_coverage=coverage,
+        dqr_activity=dqr_activity,
+        dqr_activity_coverage=activity_coverage,
+        dqr_dataset=dqr_dataset,
+        dqr_dataset_coverage=dataset_coverage,
         primary_share=primary,
         traceable_share=traceable,
         cutoff_threshold=float(cutoff["threshold"]),
@@ -335,18 +432,18 @@ def _notes(cm, rows, dqr, coverage, primary, traceable):
             "the traceable share is 0"
         )
     if dqr is None:
-        notes.append("no factor of the model carries a DQR: the product's DQR is not available")
+        notes.append("no factor or activity data of the model carries a DQR: the product's DQR is not available")
     elif coverage < 1:
         notes.append(
-            f"the DQR covers {coverage:.0%} of the footprint (factors with a rating); direct emissions "
-            "and unrated factors are not rated"
+            f"the DQR covers {coverage:.0%} of the footprint (exchanges with a rating); unrated factors, "
+            "and direct emissions whose activity data carry no pedigree scores, are not rated"
         )
     return notes
 
 
 @old_calls(positions=("profile", "gwp_set"))
 def data_quality(model, factors=None, *, profile=None, gwp_set=None):
-    """Assess the data quality of a footprint: DQR, primary and traceable shares, cut-off.
+    """Assess a footprint's data quality: DQR (activity data, datasets, combined), primary and traceable data, cut-off.
 
     Parameters
     ----------
@@ -362,7 +459,10 @@ def data_quality(model, factors=None, *, profile=None, gwp_set=None):
     Returns
     -------
     DataQuality
-        ``dqr`` [1-5, or None], ``dqr_level``, ``dqr_coverage`` [0-1];
+        ``dqr`` [1-5, or None; activity data and factors combined], ``dqr_level``,
+        ``dqr_coverage`` [0-1]; its parts ``dqr_activity`` and ``dqr_activity_coverage``
+        (the activity data alone), ``dqr_dataset`` and ``dqr_dataset_coverage`` (the
+        factors alone);
         ``primary_share`` and ``traceable_share`` [share of the absolute footprint, 0-1];
         ``cutoff_threshold``, ``cutoff_excluded_share`` [0-1] and ``cutoff_excluded``
         (``"process: target"``); ``exchanges``, one dict per exchange (``exchange``,
@@ -370,13 +470,19 @@ def data_quality(model, factors=None, *, profile=None, gwp_set=None):
         unit], ``abs_share``, ``parameters``, ``data_type`` (``primary``, ``secondary``
         or ``undeclared``), ``traceability`` (the least traceable class of its
         parameters, ``undeclared`` if any is), ``primary``, ``traceable``,
-        ``factor_dqr``, ``factor_tag``, ``factor_traceability``), largest first; and
+        ``activity_criteria`` and ``activity_dqr`` (TeR, GeR, TiR, P of the activity data
+        and their mean, or None), ``factor_criteria`` and ``factor_dqr`` (the same of the
+        factor), ``dqr`` (the exchange's combined DQR), ``factor_tag``,
+        ``factor_traceability``), largest first; and
         ``notes``. ``.as_dict()`` is JSON-serialisable, ``.table`` a DataFrame,
         ``.summary()`` the attrs every result carries.
 
     Notes
     -----
-    The definitions are those of this module's docstring: an exchange is primary
+    The definitions are those of this module's docstring, PEF's combination of activity
+    data and dataset quality included (TeR and GeR from the factor, P from the activity
+    data, TiR the mean of both; a direct emission rated by its activity data alone); an
+    exchange is primary
     (traceable) when every model parameter its amount uses, through derived parameters,
     is declared ``data_type: primary`` (``traceability: measured-calibrated``); numbers
     written in a formula are exact constants; a plain-number amount and undeclared
@@ -417,6 +523,10 @@ def data_quality_attrs(cm, gwp_set=None):
             "dqr": math.nan,
             "dqr_level": "n/a",
             "dqr_coverage": math.nan,
+            "dqr_activity": math.nan,
+            "dqr_activity_coverage": math.nan,
+            "dqr_dataset": math.nan,
+            "dqr_dataset_coverage": math.nan,
             "primary_share": math.nan,
             "traceable_share": math.nan,
             "cutoff_excluded_share": float(cutoff["excluded_share"]),

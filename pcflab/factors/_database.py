@@ -26,7 +26,7 @@ from ._schema import COLUMNS, read_factor_rows
 
 __all__ = ["FactorDB", "default_factor_dir", "factor_source_files", "load_build", "load_factors"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _STRING_VARS = (
     "name_en",
     "name_zh",
@@ -38,6 +38,7 @@ _STRING_VARS = (
     "traceability",
     "certificate",
     "notes",
+    "factor_kind",
     "published_unit",
 )
 
@@ -89,11 +90,14 @@ def _sources_digest(files):
     return h.hexdigest()
 
 
+#: Columns hashed by the value they were read as, not their text (so that a rewrite keeps the hash).
+_NUMBER_COLUMNS = ("value", "year", "range_low", "range_high")
+
+
 def _content_hash(records):
     """SHA-256 of the table's content, independent of file split and row order."""
     canon = sorted(
-        json.dumps([r[c] if c not in ("value", "year") else repr(r[c]) for c in COLUMNS], ensure_ascii=False)
-        for r in records
+        json.dumps([repr(r[c]) if c in _NUMBER_COLUMNS else r[c] for c in COLUMNS], ensure_ascii=False) for r in records
     )
     return hashlib.sha256("\n".join(canon).encode("utf-8")).hexdigest()
 
@@ -149,6 +153,8 @@ def _factor_gas_arrays(records, ids):
         "published_value": np.full((nf, ng), np.nan),
         "gsd": np.full((nf, ng), np.nan),
         "basic_uncertainty": np.full((nf, ng), np.nan),
+        "range_low": np.full((nf, ng), np.nan),
+        "range_high": np.full((nf, ng), np.nan),
         "pedigree": np.zeros((nf, ng, 5), dtype=np.int8),
         "dqr_scores": np.zeros((nf, ng, 4), dtype=np.int8),
         "dqr_derived": np.zeros((nf, ng), dtype=np.int8),
@@ -163,6 +169,8 @@ def _factor_gas_arrays(records, ids):
         grid["published_value"][i, j] = r["value"]
         grid["gsd"][i, j] = r["gsd"]
         grid["basic_uncertainty"][i, j] = r["basic_uncertainty"]
+        grid["range_low"][i, j] = r["range_low"]
+        grid["range_high"][i, j] = r["range_high"]
         if r["pedigree"]:
             grid["pedigree"][i, j] = r["pedigree"]
         if r["dqr"]:
@@ -190,6 +198,16 @@ def _data_variables(grid, dqr, per):
             fg,
             grid["basic_uncertainty"],
             {"long_name": "ecoinvent basic uncertainty U = GSD^2", "units": "1"},
+        ),
+        "range_low": (
+            fg,
+            grid["range_low"],
+            {"long_name": "2.5 % point of the source's 95 % range, in published_unit (NaN: none published)"},
+        ),
+        "range_high": (
+            fg,
+            grid["range_high"],
+            {"long_name": "97.5 % point of the source's 95 % range, in published_unit (NaN: none published)"},
         ),
         "pedigree": (
             ("factor", "gas", "pedigree_indicator"),
@@ -287,6 +305,8 @@ class FactorDB:
                 ped = ds["pedigree"].values[i, j]
                 dq = ds["dqr_scores"].values[i, j]
                 gsd_val = float(ds["gsd"].values[i, j])
+                low, high = float(ds["range_low"].values[i, j]), float(ds["range_high"].values[i, j])
+                ranged = np.isfinite(low)
                 row = {
                     "id": fid,
                     "gas": gas,
@@ -296,7 +316,9 @@ class FactorDB:
                     "region": str(ds["region"].values[i]),
                     "year": str(int(ds["year"].values[i])),
                     "uncertainty": "none" if gsd_val == 1.0 and ped.min() == 0 else "lognormal",
-                    "gsd": "" if ped.min() > 0 or gsd_val == 1.0 else repr(gsd_val),
+                    "gsd": "" if ped.min() > 0 or ranged or gsd_val == 1.0 else repr(gsd_val),
+                    "range_low": repr(low) if ranged else "",
+                    "range_high": repr(high) if ranged else "",
                     "pedigree": ";".join(str(int(s)) for s in ped) if ped.min() > 0 else "",
                     "basic_uncertainty": repr(float(ds["basic_uncertainty"].values[i, j])) if ped.min() > 0 else "",
                     "dqr": ";".join(str(int(s)) for s in dq)

@@ -3,6 +3,20 @@
 Every problem of every row is collected (file, line, column, rule broken, how to fix),
 so that ``pcflab factors validate`` can report them all at once. The columns are
 documented in ``datasets/factors/README.md``.
+
+Uncertainty of a ``lognormal`` row, in order of precedence:
+
+1. ``range_low`` and ``range_high``: the 95 % range the source publishes (2.5 % and
+   97.5 % points, in the row's ``unit`` per ``per``). The GSD is the lognormal's that keeps
+   ``value`` as median and spans the range (``pcflab.methods.gsd_from_range``); no pedigree
+   penalty is added. ``gsd`` must then be empty.
+2. ``gsd``: a geometric standard deviation given by the source or the compiler.
+3. ``pedigree`` with ``basic_uncertainty``: the ecoinvent pedigree matrix, with only the
+   penalties that apply to the row's ``factor_kind`` (``constant``, ``fuel-carbon``,
+   ``technology`` (the default when empty), ``grid``; ``pcflab.methods.PEDIGREE_APPLIES``).
+
+The pedigree scores also give the PEF data-quality scores where ``dqr`` is empty, whatever
+sets the GSD.
 """
 
 import csv
@@ -14,7 +28,16 @@ from pathlib import Path
 import pycountry
 
 from pcflab.core import parse_unit, ureg
-from pcflab.methods import GASES, GWP_SETS, dqr_from_pedigree, gsd_from_pedigree, parse_dqr, parse_pedigree
+from pcflab.methods import (
+    FACTOR_KINDS,
+    GASES,
+    GWP_SETS,
+    dqr_from_pedigree,
+    gsd_from_pedigree,
+    gsd_from_range,
+    parse_dqr,
+    parse_pedigree,
+)
 
 __all__ = ["COLUMNS", "REQUIRED", "TAGS", "TRACEABILITY", "Problem", "read_factor_rows", "region_parent"]
 
@@ -33,6 +56,9 @@ COLUMNS = (
     "gsd",
     "pedigree",
     "basic_uncertainty",
+    "factor_kind",
+    "range_low",
+    "range_high",
     "dqr",
     "source",
     "publisher",
@@ -106,7 +132,8 @@ def _row_problems(path, line, row):
     check.region()
     year = check.year()
     check.gwp_set()
-    gsd, pedigree, basic = check.uncertainty()
+    kind = check.factor_kind()
+    gsd, pedigree, basic = check.uncertainty(kind, value)
     dqr, dqr_derived = check.dqr(pedigree)
     check.labels()
     if check.problems:
@@ -121,6 +148,8 @@ def _row_problems(path, line, row):
         basic_uncertainty=basic,
         dqr=dqr,
         dqr_derived=dqr_derived,
+        range_low=check.range_low,
+        range_high=check.range_high,
         file=str(path),
         line=line,
     )
@@ -139,6 +168,7 @@ class _RowCheck:
         self.line = line
         self.get = {c: (row.get(c) or "").strip() for c in COLUMNS}
         self.problems = []
+        self.range_low = self.range_high = math.nan
 
     def bad(self, column, rule, message, hint):
         """Record one problem of the row."""
@@ -252,13 +282,34 @@ class _RowCheck:
         if gas and gas != "co2e" and gwp_set:
             self.bad("gwp_set", "gwp-only-co2e", "gwp_set is only for factors given as co2e", "leave gwp_set empty")
 
-    def uncertainty(self):
+    def factor_kind(self):
+        """Read the kind of factor (which pedigree penalties apply); ``technology`` when empty."""
+        kind = self.get["factor_kind"] or "technology"
+        if kind not in FACTOR_KINDS:
+            self.bad(
+                "factor_kind",
+                "factor-kind-known",
+                f"factor kind {kind!r} is unknown",
+                f"use one of {', '.join(FACTOR_KINDS)} (or leave it empty for technology)",
+            )
+            return "technology"
+        return kind
+
+    def uncertainty(self, factor_kind="technology", value=math.nan):
         """Read the row's uncertainty: (gsd, pedigree scores, basic uncertainty)."""
         kind = self.get["uncertainty"]
+        given_range = self._range(value)
+        if given_range and kind != "lognormal":
+            self.bad(
+                "uncertainty",
+                "range-lognormal",
+                f"a published 95 % range needs uncertainty 'lognormal', not {kind!r}",
+                "write uncertainty 'lognormal', or leave range_low and range_high empty",
+            )
         if kind == "none":
             return 1.0, (), math.nan
         if kind == "lognormal":
-            return self._lognormal()
+            return self._lognormal(factor_kind, given_range)
         if kind:
             self.bad(
                 "uncertainty",
@@ -268,10 +319,53 @@ class _RowCheck:
             )
         return math.nan, (), math.nan
 
-    def _lognormal(self):
-        """Read a lognormal's GSD, given or from pedigree scores and a basic uncertainty."""
+    def _range(self, value):
+        """Read the published 95 % range into ``range_low``/``range_high``; whether one is given and valid."""
+        low_text, high_text = self.get["range_low"], self.get["range_high"]
+        if not low_text and not high_text:
+            return False
+        if not (low_text and high_text):
+            missing = "range_high" if low_text else "range_low"
+            self.bad(
+                missing,
+                "range-both",
+                "a published 95 % range needs both range_low and range_high",
+                "give both points of the source's 95 % range, or neither",
+            )
+            return False
+        try:
+            low, high = float(low_text), float(high_text)
+        except ValueError:
+            col = "range_low" if not _is_number(low_text) else "range_high"
+            self.bad(col, "number", f"{col} {self.get[col]!r} is not a number", "write a plain decimal number")
+            return False
+        if not (0.0 < low < high and math.isfinite(high)) or (math.isfinite(value) and not low < value < high):
+            self.bad(
+                "range_low",
+                "range-contains-value",
+                f"the 95 % range {low_text}-{high_text} must be positive, increasing and contain the value {value:g}",
+                "give the source's 2.5 % and 97.5 % points in the row's unit, low first",
+            )
+            return False
+        self.range_low, self.range_high = low, high
+        return True
+
+    def _lognormal(self, factor_kind="technology", given_range=False):
+        """Read a lognormal's GSD: from a published range, given, or from pedigree scores and a basic uncertainty."""
         get = self.get
         gsd, pedigree, basic = math.nan, (), math.nan
+        if given_range and get["gsd"]:
+            self.bad(
+                "gsd",
+                "range-or-gsd",
+                "both a gsd and a published 95 % range are given",
+                "leave gsd empty: the range sets the GSD (or remove the range)",
+            )
+        elif given_range:
+            try:
+                gsd = gsd_from_range(float(get["value"]), self.range_low, self.range_high)
+            except ValueError:  # the value itself is wrong: reported by ``value``
+                pass
         if get["gsd"]:
             gsd = self._gsd()
         if get["pedigree"]:
@@ -292,14 +386,15 @@ class _RowCheck:
                     "pedigree scores need a basic uncertainty factor >= 1",
                     "give the ecoinvent basic uncertainty U (1.05 energy/CO2, 1.5 CH4/N2O, 2.0 transport)",
                 )
-            elif pedigree and not get["gsd"]:
-                gsd = gsd_from_pedigree(pedigree, basic)
-        if not get["gsd"] and not get["pedigree"]:
+            elif pedigree and not get["gsd"] and not given_range:
+                gsd = gsd_from_pedigree(pedigree, basic, factor_kind)
+        if not get["gsd"] and not get["pedigree"] and not given_range:
             self.bad(
                 "gsd",
                 "uncertainty-given",
                 "neither gsd nor pedigree is given",
-                "give the geometric SD, or pedigree scores with a basic_uncertainty",
+                "give the source's 95 % range (range_low, range_high), the geometric SD, "
+                "or pedigree scores with a basic_uncertainty",
             )
         return gsd, pedigree, basic
 
@@ -351,6 +446,14 @@ class _RowCheck:
                 "measured-calibrated data need a calibration certificate",
                 "give the certificate reference, or classify the data as 'measured'",
             )
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 _PER_FACTOR = ("per", "region", "year")

@@ -245,17 +245,28 @@ def quality_table(quality, top=12):
     -------
     pandas.DataFrame
         Index ``process``; ``target`` (factor or gas), ``share %`` [% of the absolute
-        contributions], ``data_type``, ``traceability``, ``DQR`` (1 excellent ... 5 very
-        poor) and ``tag`` of the factor. Empty (no columns) if the model has no inputs.
+        contributions], ``data_type``, ``traceability``, the PEF DQR (1 excellent ... 5
+        poor) in its two parts and combined: ``activity DQR`` (of the exchange's activity
+        data, from its parameters' pedigree scores), ``dataset DQR`` (of the factor) and
+        ``DQR`` (PEF's combination: TeR and GeR of the dataset, P of the activity data, TiR
+        the mean of both; see ``pcflab.data_quality``), NaN where not rated; and ``tag`` of
+        the factor (the product's three DQRs are in ``str(quality)`` and
+        ``quality.summary()``). Empty (no columns) if the model has no inputs.
     """
     frame = quality.table
     if frame.empty:
         return _with_units(pd.DataFrame())
     frame = frame.head(top).set_index("process")
     frame["share %"] = 100 * frame["abs_share"]
-    frame = frame.rename(columns={"gwp100": _KG, "factor_dqr": "DQR", "factor_tag": "tag"})
-    frame = frame[["target", "share %", "data_type", "traceability", "DQR", "tag"]]
-    return _with_units(frame, **{"share %": "% of the absolute contributions", "DQR": "1 (excellent) to 5"})
+    frame = frame.rename(
+        columns={"activity_dqr": "activity DQR", "factor_dqr": "dataset DQR", "dqr": "DQR", "factor_tag": "tag"}
+    )
+    dqrs = ("activity DQR", "dataset DQR", "DQR")
+    frame = frame[["target", "share %", "data_type", "traceability", *dqrs, "tag"]].copy()
+    for col in dqrs:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce")
+    units = {"share %": "% of the absolute contributions"} | dict.fromkeys(dqrs, "1 (excellent) to 5")
+    return _with_units(frame, **units)
 
 
 def grade_table(grades):

@@ -154,7 +154,7 @@ def test_unrated_model_reports_nan_and_na_and_round_trips_netcdf(model_file, fac
     model = pcflab.load_model(model_file(text))
     dq = data_quality(model, db)
     assert dq.dqr is None and dq.dqr_level is None and dq.dqr_coverage == 0.0
-    assert any("no factor of the model carries a DQR" in n for n in dq.notes)
+    assert any("no factor or activity data of the model carries a DQR" in n for n in dq.notes)
     det = pcflab.footprint(model, db)
     assert math.isnan(det.attrs["dqr"]) and det.attrs["dqr_level"] == "n/a"
     assert det.attrs["primary_share"] == pytest.approx(GRID_ASSEMBLY / (GRID_ASSEMBLY + CH4_DIRECT))

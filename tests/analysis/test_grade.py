@@ -114,7 +114,11 @@ def test_product_dqr_is_the_contribution_weighted_mean(compiled):
     )
     ok = np.isfinite(d)
     w = np.abs(c["gwp100"].to_numpy()[ok])
-    assert value == pytest.approx((d[ok] * w).sum() / w.sum())
+    # the factors' part; the product's DQR also rates the activity data (issue 15, point 5)
+    assert pcflab.data_quality(cm).dqr_dataset == pytest.approx((d[ok] * w).sum() / w.sum())
+    assert (value, level, coverage) == pytest.approx(
+        (pcflab.data_quality(cm).dqr, pcflab.data_quality(cm).dqr_level, pcflab.data_quality(cm).dqr_coverage)
+    )
     assert 1 <= value <= 5 and 0 < coverage <= 1 and level
 
 

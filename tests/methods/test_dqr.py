@@ -53,3 +53,13 @@ def test_parse_and_errors():
         dqr_level(0.5)
     with pytest.raises(ValueError):
         aggregate_dqr([2.0], [0.0])
+
+
+def test_process_dqr_combines_activity_data_and_dataset():
+    from pcflab.methods import process_dqr
+
+    # TeR, GeR from the dataset (2, 1); TiR the mean of 5 and 3; P from the activity data (4)
+    assert process_dqr((1, 1, 5, 4), (2, 1, 3, 2)) == pytest.approx((2 + 1 + 4 + 4) / 4)
+    assert process_dqr(None, (2, 1, 3, 2)) == 2.0  # unrated activity data: the dataset's DQR
+    assert process_dqr((1, 4, 2, 3), None) == 2.5  # a direct emission: its own data
+    assert process_dqr(None, None) is None

@@ -144,3 +144,33 @@ def test_validation_worked_case_uses_table_10_5_not_the_v2_factors():
 def test_non_integer_scores_and_nan_basic_are_refused(scores, basic):
     with pytest.raises(ValueError):
         gsd_from_pedigree(scores, basic)
+
+
+def test_factor_kind_selects_the_penalties():
+    from pcflab.methods import PEDIGREE_APPLIES, gsd_from_pedigree
+
+    scores = (3, 2, 5, 3, 2)
+    basic = (math.log(1.05) / 2) ** 2
+    assert gsd_from_pedigree(scores, 1.05, "constant") == pytest.approx(math.exp(math.sqrt(basic)))
+    no_age = basic + 0.002 + 0.0001 + 0.0001 + 0.0006  # Weidema et al. 2013 Table 10.5, T5 left out
+    assert gsd_from_pedigree(scores, 1.05, "fuel-carbon") == pytest.approx(math.exp(math.sqrt(no_age)))
+    assert (
+        gsd_from_pedigree(scores, 1.05, "grid")
+        == gsd_from_pedigree(scores, 1.05)
+        == pytest.approx(math.exp(math.sqrt(no_age + 0.04)))
+    )
+    assert "temporal_correlation" not in PEDIGREE_APPLIES["fuel-carbon"]
+    with pytest.raises(ValueError, match="factor kind 'fuel' is unknown"):
+        gsd_from_pedigree(scores, 1.05, "fuel")
+
+
+def test_gsd_from_range_spans_the_range_around_the_median():
+    from scipy import stats
+
+    from pcflab.methods import gsd_from_range
+
+    # a range symmetric in logs is matched exactly: sqrt(50 * 200) = 100
+    gsd = gsd_from_range(100.0, 50.0, 200.0)
+    assert stats.lognorm(s=math.log(gsd), scale=100.0).ppf([0.025, 0.975]) == pytest.approx([50.0, 200.0])
+    with pytest.raises(ValueError, match="contain the value"):
+        gsd_from_range(100.0, 120.0, 200.0)

@@ -195,9 +195,20 @@ def test_sobol_and_quality_tables(compiled):
     q = pcflab.quality_table(quality, top=3)
     raw = quality.table.head(3)
     assert list(q.index) == list(raw["process"])
-    assert list(q.columns) == ["target", "share %", "data_type", "traceability", "DQR", "tag"]
+    assert list(q.columns) == [
+        "target",
+        "share %",
+        "data_type",
+        "traceability",
+        "activity DQR",
+        "dataset DQR",
+        "DQR",
+        "tag",
+    ]
     np.testing.assert_array_equal(q["share %"].values, 100 * raw["abs_share"].values)
-    np.testing.assert_array_equal(q["DQR"].values, raw["factor_dqr"].values)
+    np.testing.assert_array_equal(q["dataset DQR"].values, raw["factor_dqr"].astype(float).values)
+    np.testing.assert_array_equal(q["activity DQR"].values, raw["activity_dqr"].astype(float).values)
+    np.testing.assert_array_equal(q["DQR"].values, raw["dqr"].astype(float).values)
 
     class NoInputs:
         table = pd.DataFrame()
