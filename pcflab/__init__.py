@@ -15,7 +15,9 @@ The public API:
 - ``grade`` / ``class_label_svg``: the footprint class, with its probability under uncertainty;
 - ``plot_*``: the figures of all of the above; ``*_table`` / ``html_table``: its tables;
   ``format_unit``: a unit as a reader writes it (``kg/m³``, ``kg CO₂e``);
-- ``run_report``: a papermill report of a model; ``report_summary`` /
+- ``run_report``: a papermill report of a model, its notebook, class schemes and scenario
+  lever chosen by the model's sector (``resolve_report`` checks its parameters first);
+  ``ReportSections``: the sections the notebooks show; ``report_summary`` /
   ``write_report_outputs``: its ``summary.json`` (schema ``ReportSummary``) and
   ``results.nc``.
 """
@@ -47,6 +49,7 @@ from pcflab.factors import load_factors
 from pcflab.models import compile_model, load_model
 from pcflab.reporting import (
     ReportParameters,
+    ReportSections,
     ReportSummary,
     class_label_svg,
     contribution_table,
@@ -66,6 +69,7 @@ from pcflab.reporting import (
     quality_table,
     report_provenance,
     report_summary,
+    resolve_report,
     run_report,
     sobol_table,
     stage_table,
@@ -82,6 +86,7 @@ __all__ = [
     "GradeResult",
     "PcfError",
     "ReportParameters",
+    "ReportSections",
     "ReportSummary",
     "__version__",
     "class_label_svg",
@@ -115,6 +120,7 @@ __all__ = [
     "report_categories",
     "report_provenance",
     "report_summary",
+    "resolve_report",
     "run_report",
     "sensitivity",
     "simulate",
