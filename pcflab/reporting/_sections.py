@@ -33,6 +33,13 @@ def _quantiles(x):
     return float(lo), float(hi)
 
 
+def _drawn(cm):
+    """Ids of the quantities a compiled model draws (neither fixed nor computed by a formula)."""
+    from pcflab.kernel import FIXED
+
+    return {q for q, kind in zip(cm.parameter_ids, cm.kinds, strict=True) if kind != FIXED}
+
+
 def paired_scenario(base, alternative, n_samples, seed, *, gwp_set=None, sampler="random", result=None):
     """Simulate a model and a scenario of it with paired draws, and their difference.
 
@@ -58,13 +65,13 @@ def paired_scenario(base, alternative, n_samples, seed, *, gwp_set=None, sampler
         ``base`` and ``alternative`` (sample totals [kg CO2e per functional unit]),
         ``difference`` (alternative - base, per sample), its ``mean``, ``lower`` and
         ``upper`` (95 % interval), ``p_lower`` (probability that the scenario's footprint
-        is below the base's), ``shared`` (uncertain quantities of both) and
+        is below the base's), ``shared`` (the number of quantities both draw) and
         ``identical_draws`` (whether every shared quantity drew the same values).
     """
     if result is None:
         result = analysis.simulate(base, n_samples, seed, gwp_set=gwp_set, sampler=sampler, record="all")
     alt = analysis.simulate(alternative, n_samples, seed, gwp_set=gwp_set, sampler=sampler, record="all")
-    shared = sorted(set(result["quantity"].values) & set(alt["quantity"].values))
+    shared = sorted(_drawn(base) & _drawn(alternative))
     identical = bool(
         all(np.array_equal(result["theta"].sel(quantity=q).values, alt["theta"].sel(quantity=q).values) for q in shared)
     )
@@ -193,14 +200,17 @@ class ReportSections:
         s, p = self.system, self.params
         fu = s.functional_unit
         stages = sorted({proc.stage for proc in s.processes.values()})
-        _md(
-            f"## {s.name}\n\n{s.name_zh or ''}\n\n"
-            f"**Functional unit:** {fu.amount:g} {format_unit(fu.unit)}, {fu.description}. "
-            f"**Region:** {s.region}. **Reference year:** {s.year}. **Sector:** {s.sector}.\n\n"
+        facts = [
+            f"## {s.name}",
+            s.name_zh or "",
+            f"**Functional unit:** {fu.amount:g} {format_unit(fu.unit)}, {fu.description}. **Region:** {s.region}. "
+            f"**Reference year:** {s.year}. **Sector:** {s.sector}.",
             f"**Method:** {self.compiled.profile.title} (profile `{p.profile}`), IPCC {p.gwp_set} GWP100. "
             f"**Boundary:** {len(s.processes)} processes in the life-cycle stages {', '.join(stages)}; "
-            f"the reference process is `{s.reference_process}`.\n\n{s.description or ''}"
-        )
+            f"the reference process is `{s.reference_process}`.",
+            s.description or "",
+        ]
+        _md("\n\n".join(facts))
 
     def inventory(self, text=""):
         """Show the inventory and data sources: processes, parameters (verifier only), factors."""
@@ -371,13 +381,15 @@ class ReportSections:
             self.compiled, alt, p.n_samples, p.seed, gwp_set=p.gwp_set, sampler=p.sampler, result=self.mc
         )
         base, other = float(np.mean(pair["base"])), float(np.mean(pair["alternative"]))
-        verdict = "lower" if pair["upper"] < 0 else "higher" if pair["lower"] > 0 else "not distinguishable"
+        verdict = (
+            "lower than" if pair["upper"] < 0 else "higher than" if pair["lower"] > 0 else "not distinguishable from"
+        )
         _md(
             f"**Scenario:** {words}.\n\n"
             f"Mean footprint {base:,.1f} → **{other:,.1f} {_KG}**; difference (scenario − base) "
             f"**{pair['mean']:,.1f} {_KG}** (± {1.96 * pair['se_mean']:,.1f} Monte Carlo precision), 95 % interval "
             f"**{pair['lower']:,.1f} – {pair['upper']:,.1f}**; P(scenario < base) = **{pair['p_lower']:.3f}**. "
-            f"The scenario is **{verdict}** than the base once the shared uncertainty is accounted for.\n\n"
+            f"The scenario is **{verdict}** the base once the shared uncertainty is accounted for.\n\n"
             f"Paired: {pair['shared']} uncertain quantities are in both runs and "
             + ("drew identical values in every sample" if pair["identical_draws"] else "did NOT draw identical values")
             + f" (same seed {p.seed}, same streams); a set lever is fixed in the scenario."
