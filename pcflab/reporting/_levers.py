@@ -211,7 +211,9 @@ def _power(factor, what):
         used = [f for f in _ELECTRICITY if f in _used_factors(system)]
         if not used:
             return None
-        return {f: factor for f in used}, f"{what}: the electricity of every process from {factor}"
+        return {
+            f: factor for f in used
+        }, f"{what} for the electricity of every process ({factor} instead of {', '.join(used)})"
 
     return lever
 
@@ -260,12 +262,12 @@ def _organic_cotton(system):
 
 
 _LEVERS = {
-    "steel": (_lower_hot_metal, _power(_GREEN, "power source")),
-    "aluminium": (_all_green, _power(_HYDRO, "power source: hydropower")),
-    "tyres": (_carbon_black_recipe, _more_natural_rubber, _power(_GREEN, "power source")),
-    "textiles": (_gas_instead_of_coal, _organic_cotton, _power(_GREEN, "power source")),
+    "steel": (_lower_hot_metal, _power(_GREEN, "wind power")),
+    "aluminium": (_all_green, _power(_HYDRO, "hydropower")),
+    "tyres": (_carbon_black_recipe, _more_natural_rubber, _power(_GREEN, "wind power")),
+    "textiles": (_gas_instead_of_coal, _organic_cotton, _power(_GREEN, "wind power")),
 }
-_GENERAL = (_power(_GREEN, "green electricity"),)
+_GENERAL = (_power(_GREEN, "wind power"),)
 
 
 def sector_lever(system, factors=None, profile=None):

@@ -93,6 +93,12 @@ def paired_scenario(base, alternative, n_samples, seed, *, gwp_set=None, sampler
     }
 
 
+def _decimals(spread):
+    """Decimals that show a spread [kg CO2e] to about three digits: at least 1, at most 4."""
+    spread = abs(float(spread))
+    return 1 if spread == 0 or not np.isfinite(spread) else int(min(4, max(1, 2 - np.floor(np.log10(spread)))))
+
+
 def _plot_paired(pair, ax=None):
     import matplotlib.pyplot as plt
 
@@ -199,7 +205,7 @@ class ReportSections:
         """Show the product and its boundary: name, functional unit, region, year, method."""
         s, p = self.system, self.params
         fu = s.functional_unit
-        stages = sorted({proc.stage for proc in s.processes.values()})
+        stages = sorted({proc.stage.replace("_", " ") for proc in s.processes.values()})
         facts = [
             f"## {s.name}",
             s.name_zh or "",
@@ -236,7 +242,11 @@ class ReportSections:
                     "parameter": name,
                     "value": "formula: " + q.formula if q.formula else f"{q.value:g}",
                     "unit": format_unit(q.unit),
-                    "uncertainty": q.uncertainty.distribution if q.uncertainty else "fixed",
+                    "uncertainty": q.uncertainty.distribution
+                    if q.uncertainty
+                    else "from its inputs"
+                    if q.formula
+                    else "fixed",
                     "source": q.source or "",
                 }
                 for name, q in s.parameters.items()
@@ -257,7 +267,11 @@ class ReportSections:
         total = float(det["gwp100"].sum())
         stages = tables.stage_totals(det)
         top = stages.abs().idxmax() if len(stages) else None
-        share = f" The largest stage is **{top}** ({100 * stages[top] / total:.0f} % of the total)." if total else ""
+        share = (
+            f" The largest stage is **{top.replace('_', ' ')}** ({100 * stages[top] / total:.0f} % of the total)."
+            if total
+            else ""
+        )
         _md(f"**Footprint: {total:,.1f} {_KG} per functional unit.**{share if top is not None else ''}")
         _table(tables.stage_table(det))
         _show(plots.plot_stages(det))
@@ -381,14 +395,15 @@ class ReportSections:
             self.compiled, alt, p.n_samples, p.seed, gwp_set=p.gwp_set, sampler=p.sampler, result=self.mc
         )
         base, other = float(np.mean(pair["base"])), float(np.mean(pair["alternative"]))
+        d = _decimals(pair["upper"] - pair["lower"])
         verdict = (
             "lower than" if pair["upper"] < 0 else "higher than" if pair["lower"] > 0 else "not distinguishable from"
         )
         _md(
             f"**Scenario:** {words}.\n\n"
-            f"Mean footprint {base:,.1f} → **{other:,.1f} {_KG}**; difference (scenario − base) "
-            f"**{pair['mean']:,.1f} {_KG}** (± {1.96 * pair['se_mean']:,.1f} Monte Carlo precision), 95 % interval "
-            f"**{pair['lower']:,.1f} – {pair['upper']:,.1f}**; P(scenario < base) = **{pair['p_lower']:.3f}**. "
+            f"Mean footprint {base:,.{d}f} → **{other:,.{d}f} {_KG}**; difference (scenario − base) "
+            f"**{pair['mean']:,.{d}f} {_KG}** (± {1.96 * pair['se_mean']:,.{d}f} Monte Carlo precision), 95 % interval "
+            f"**{pair['lower']:,.{d}f} – {pair['upper']:,.{d}f}**; P(scenario < base) = **{pair['p_lower']:.3f}**. "
             f"The scenario is **{verdict}** the base once the shared uncertainty is accounted for.\n\n"
             f"Paired: {pair['shared']} uncertain quantities are in both runs and "
             + ("drew identical values in every sample" if pair["identical_draws"] else "did NOT draw identical values")
