@@ -17,7 +17,9 @@ The public API:
 - ``validation_table``: every shipped model beside published footprints of the same product;
 - ``plot_*``: the figures of all of the above; ``*_table`` / ``html_table``: its tables;
   ``format_unit``: a unit as a reader writes it (``kg/m³``, ``kg CO₂e``);
-- ``run_report``: a papermill report of a model; ``report_summary`` /
+- ``run_report``: a papermill report of a model, its notebook, class schemes and scenario
+  lever chosen by the model's sector (``resolve_report`` checks its parameters first);
+  ``ReportSections``: the sections the notebooks show; ``report_summary`` /
   ``write_report_outputs``: its ``summary.json`` (schema ``ReportSummary``) and
   ``results.nc``.
 """
@@ -51,6 +53,7 @@ from pcflab.factors import load_factors
 from pcflab.models import compile_model, load_model
 from pcflab.reporting import (
     ReportParameters,
+    ReportSections,
     ReportSummary,
     class_label_svg,
     contribution_table,
@@ -71,6 +74,7 @@ from pcflab.reporting import (
     quality_table,
     report_provenance,
     report_summary,
+    resolve_report,
     run_report,
     sobol_table,
     stage_table,
@@ -87,6 +91,7 @@ __all__ = [
     "GradeResult",
     "PcfError",
     "ReportParameters",
+    "ReportSections",
     "ReportSummary",
     "__version__",
     "class_label_svg",
@@ -122,6 +127,7 @@ __all__ = [
     "report_categories",
     "report_provenance",
     "report_summary",
+    "resolve_report",
     "run_report",
     "sensitivity",
     "simulate",

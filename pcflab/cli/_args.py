@@ -18,6 +18,7 @@ __all__ = [
     "check_path",
     "count",
     "gwp_set",
+    "notebook_parameter",
     "profile",
     "profiles",
     "report_samples",
@@ -128,6 +129,20 @@ def schemes(text):
                 f"unknown class scheme {name!r}: give a scheme file or one of {', '.join(known)}"
             )
     return names
+
+
+def notebook_parameter(text):
+    """Read ``-p name=value``: the value as JSON (``20000``, ``true``, ``["a", "b"]``), else as text."""
+    import json
+
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not name=value: give a notebook parameter as -p n_samples=20000")
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = value
+    return name.strip(), parsed
 
 
 def check_path(value, what, *, folder_ok=False):

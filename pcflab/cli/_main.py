@@ -49,10 +49,17 @@ def _cmd_report(args):
     from pcflab.reporting import run_report
 
     a.check_model(args.model)
-    if args.notebook.endswith(".ipynb"):
+    if args.notebook and args.notebook.endswith(".ipynb"):
         a.check_path(args.notebook, "notebook (.ipynb)")
+    parameters = dict(args.parameter or ())
     given = {"gwp_set": args.gwp, "profile": args.profile, "schemes": args.schemes}
-    parameters = {k: v for k, v in given.items() if v is not None}
+    for name, value in given.items():
+        if value is not None and name in parameters and parameters[name] != value:
+            raise a.UsageError(f"pcflab report: {name} given twice (an option and -p {name}=...): give it once")
+        if value is not None:
+            parameters[name] = value
+    n_samples = parameters.pop("n_samples", args.samples)
+    seed = parameters.pop("seed", args.seed)
     if args.strict:
         from pcflab.analysis import prepare
 
@@ -61,8 +68,8 @@ def _cmd_report(args):
         args.model,
         args.notebook,
         out_dir=args.out,
-        n_samples=args.samples,
-        seed=args.seed,
+        n_samples=n_samples,
+        seed=seed,
         parameters=parameters,
         progress=not args.quiet,
     )
@@ -207,12 +214,31 @@ def build_parser():
 
     p = sub.add_parser("report", help="run a notebook report for a model")
     p.add_argument("model", help="model file or shipped model name (see 'pcflab models')")
-    p.add_argument("--notebook", default="steel", help="shipped notebook name or .ipynb path")
+    p.add_argument(
+        "--notebook",
+        default=None,
+        help="shipped notebook name or .ipynb path (default: the model's sector: steel, aluminium, tyres, "
+        "textiles; product for the others)",
+    )
+    p.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        type=a.notebook_parameter,
+        metavar="NAME=VALUE",
+        help="a notebook parameter, the value read as JSON or else as text (repeatable): -p sampler=lhs "
+        "-p scenario='{\"green_share\": 1}'",
+    )
     p.add_argument("--samples", type=a.report_samples, default=10_000, help="Monte Carlo samples (>= 100)")
     p.add_argument("--seed", type=a.seed, default=42, help="seed")
     p.add_argument("--gwp", type=a.gwp_set, default=None, help="GWP100 set: AR4, AR5 or AR6 (default AR6)")
     p.add_argument("--profile", type=a.profile, default=None, help="method profile (default iso14067)")
-    p.add_argument("--schemes", type=a.schemes, default=None, help="comma-separated class schemes or scheme files")
+    p.add_argument(
+        "--schemes",
+        type=a.schemes,
+        default=None,
+        help="comma-separated class schemes or scheme files (default: those that fit the product's sector and unit)",
+    )
     p.add_argument("--out", default=None, help="output folder (default reports/<model>)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--strict", action="store_true", help=STRICT_HELP)

@@ -24,16 +24,18 @@ from pcflab.core import ReportError, renamed_arguments
 
 __all__ = [
     "ReportParameters",
+    "check_parameter_values",
     "clean_stale_staging",
     "default_output_dir",
     "notebook_path",
     "report_name",
+    "resolve_report",
     "run_report",
 ]
 
 
 def notebook_path(name):
-    """Path of a shipped notebook (``steel``) or of a given ``.ipynb`` file."""
+    """Path of a shipped notebook (``steel``, ``product`` ...) or of a given ``.ipynb`` file."""
     p = Path(name)
     if p.suffix == ".ipynb" and p.is_file():
         return p
@@ -42,7 +44,7 @@ def notebook_path(name):
         return shipped
     raise ReportError(
         f"no notebook named {str(name)!r}",
-        hint="give a shipped notebook name such as 'steel' or a path to a .ipynb file",
+        hint="give a shipped notebook name (steel, aluminium, tyres, textiles, product) or a .ipynb file",
     )
 
 
@@ -152,15 +154,141 @@ def _absolute_inputs(model, parameters):
     """Model and scheme files as absolute paths: the notebook runs in its staging folder."""
     if isinstance(model, str | os.PathLike) and Path(model).is_file():
         model = str(Path(model).resolve())
-    if "schemes" in parameters and not isinstance(parameters["schemes"], str):
+    if isinstance(parameters.get("schemes"), list | tuple):
         parameters["schemes"] = [str(Path(s).resolve()) if Path(s).is_file() else s for s in parameters["schemes"]]
     return model
+
+
+def _json_typed(value, where):
+    """Check that a parameter value is made of JSON types only (finite numbers, str keys)."""
+    if value is None or isinstance(value, bool | int | str):
+        return
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            _bad(where, value, "a finite number")
+        return
+    if isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _json_typed(item, f"{where}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                _bad(where, value, "a mapping with string keys")
+            _json_typed(item, f"{where}.{key}")
+        return
+    _bad(where, value, "a JSON value: null, true/false, a number, a string, a list or a mapping")
+
+
+def check_parameter_values(parameters):
+    """Check that notebook parameters can be written into a notebook as constants only.
+
+    Names must be Python identifiers (not keywords) and values JSON-typed, so that
+    papermill's injected cell holds nothing but ``name = constant`` lines.
+
+    Parameters
+    ----------
+    parameters : dict
+        Notebook parameters.
+
+    Raises
+    ------
+    ReportError
+        Naming the parameter (``field``).
+    """
+    import keyword
+
+    for name, value in parameters.items():
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise ReportError(
+                f"report parameter name {name!r} is not a Python identifier",
+                field=str(name),
+                hint="parameter names are letters, digits and '_', such as n_samples",
+            )
+        _json_typed(value, name)
+
+
+def resolve_report(model, notebook=None, parameters=None):
+    """Check a report's parameters and fill in what the model's sector decides.
+
+    Everything is checked before anything runs: parameter names and values
+    (``check_parameter_values``), the model, the notebook's declared parameters, each
+    parameter's type and range (``ReportParameters``), the class schemes (by default
+    those of the product's sector, ``default_schemes``; given ones must fit its sector and
+    unit, ``check_schemes``) and the scenario (``scenario_model``).
+
+    Parameters
+    ----------
+    model : str or Path
+        Model file or shipped model name.
+    notebook : str or Path, optional
+        Shipped notebook name or ``.ipynb`` file; by default the notebook of the model's
+        sector (``sector_notebook``).
+    parameters : dict, optional
+        Notebook parameters, ``n_samples`` and ``seed`` among them.
+
+    Returns
+    -------
+    tuple of (Path, dict)
+        The notebook file and the complete parameters (``model`` and ``schemes`` filled in).
+
+    Raises
+    ------
+    ReportError
+        One message naming the parameter that is wrong.
+    """
+    import papermill as pm
+
+    from pcflab.models import load_model
+
+    from ._levers import check_schemes, default_schemes, scenario_model, sector_notebook
+
+    parameters = dict(parameters or {})
+    check_parameter_values(parameters)
+    if not isinstance(model, str | os.PathLike) or not str(model):
+        _bad("model", model, "a model file or shipped model name")
+    model = _absolute_inputs(model, parameters)
+    try:
+        system = load_model(model)
+    except ReportError:
+        raise
+    except Exception as exc:
+        raise ReportError(
+            f"report parameter model={str(model)!r}: {str(exc).splitlines()[0]}",
+            field="model",
+            hint="give a model file or a shipped model name (pcflab models lists them)",
+        ) from exc
+    nb_file = notebook_path(notebook if notebook is not None else sector_notebook(system))
+    params = {"model": str(model), **parameters}
+    declared = pm.inspect_notebook(str(nb_file))
+    if "n_samples" not in declared and "samples" in declared:  # a notebook of pcflab 0.1
+        params["samples"] = params.pop("n_samples")
+    unknown = sorted(set(params) - set(declared) - {"output_dir"})
+    if unknown:
+        raise ReportError(
+            f"unknown notebook parameter(s): {', '.join(unknown)}",
+            file=nb_file,
+            field=unknown[0],
+            hint=f"the notebook's parameters are: {', '.join(sorted(declared))}",
+        )
+    checked = {k: v for k, v in params.items() if k in ReportParameters.model_fields and k != "output_dir"}
+    checked.setdefault("n_samples", params.get("samples", 10_000))
+    checked.setdefault("seed", 42)
+    ReportParameters(**checked, output_dir=".")
+    if "schemes" in declared:
+        if params.get("schemes") is None:
+            params["schemes"] = default_schemes(system)
+        else:
+            check_schemes(params["schemes"], system)
+    if params.get("scenario"):
+        scenario_model(system, params["scenario"])
+    return nb_file, params
 
 
 @renamed_arguments("0.2", samples="n_samples")
 def run_report(
     model="steel/bf-bof-hot-rolled-coil",
-    notebook="steel",
+    notebook=None,
     out_dir=None,
     n_samples=10_000,
     seed=42,
@@ -174,8 +302,10 @@ def run_report(
     ----------
     model : str
         Model file or shipped model name.
-    notebook : str
-        Shipped notebook name or path to a ``.ipynb`` file.
+    notebook : str, optional
+        Shipped notebook name or path to a ``.ipynb`` file; by default the notebook of
+        the model's sector (``steel``, ``aluminium``, ``tyres``, ``textiles``; ``product``
+        for the others).
     out_dir : str or Path, optional
         Destination folder; ``reports/<model id with '-'>`` in the working directory
         by default.
@@ -185,10 +315,11 @@ def run_report(
     seed : int
         Seed of the Monte Carlo run.
     parameters : dict, optional
-        Further notebook parameters (checked against the notebook's parameters cell). A
+        Further notebook parameters, checked before anything runs (``resolve_report``):
+        names must be the notebook's, values JSON-typed and of the parameter's type. A
         ``samples`` key is taken as ``n_samples`` (with a ``DeprecationWarning``); a
         notebook that still declares ``samples`` instead of ``n_samples`` is given it
-        under its old name.
+        under its old name. Class schemes default to those of the product's sector.
     progress : bool
         Show papermill's cell progress bar.
     kernel_name : str
@@ -202,16 +333,10 @@ def run_report(
     Raises
     ------
     ReportError
-        For unknown parameters or a failed cell (the failed notebook is kept).
+        For a bad parameter (before running) or a failed cell (the failed notebook is kept).
     """
     import papermill as pm
 
-    nb_file = notebook_path(notebook)
-    name = report_name(model)
-    out_dir = Path(out_dir) if out_dir is not None else Path("reports") / name
-    out_dir = out_dir.resolve()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ReportError(f"the output folder {str(out_dir)!r} is a file", hint="give a folder with --out")
     parameters = dict(parameters or {})
     if "samples" in parameters:
         if "n_samples" in parameters:
@@ -222,18 +347,13 @@ def run_report(
             stacklevel=3,
         )
         n_samples = parameters.pop("samples")
-    model = _absolute_inputs(model, parameters)
-    params = {"model": str(model), "n_samples": int(n_samples), "seed": int(seed), **parameters}
-    declared = pm.inspect_notebook(str(nb_file))
-    if "n_samples" not in declared and "samples" in declared:  # a notebook of pcflab 0.1
-        params["samples"] = params.pop("n_samples")
-    unknown = sorted(set(params) - set(declared) - {"output_dir"})
-    if unknown:
-        raise ReportError(
-            f"unknown notebook parameter(s): {', '.join(unknown)}",
-            file=nb_file,
-            hint=f"the notebook's parameters are: {', '.join(sorted(declared))}",
-        )
+    parameters = {"n_samples": n_samples, "seed": seed, **parameters}
+    nb_file, params = resolve_report(model, notebook, parameters)
+    model = params["model"]
+    out_dir = Path(out_dir) if out_dir is not None else Path("reports") / report_name(model)
+    out_dir = out_dir.resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ReportError(f"the output folder {str(out_dir)!r} is a file", hint="give a folder with --out")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_stale_staging(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-{_owner_tag()}-", dir=out_dir.parent))
@@ -329,7 +449,7 @@ def _bad(name, value, must):
     raise ReportError(
         f"report parameter {name}={value!r} is invalid: it must be {must}",
         field=name,
-        hint=f"pass -p {name} <value> to papermill or fix the call",
+        hint=f"give -p {name}=<value> (pcflab report) or fix the call",
     )
 
 
@@ -345,6 +465,27 @@ def _renamed_samples(data, stacklevel):
         data = dict(data)
         data["n_samples"] = data.pop("samples")
     return data
+
+
+_SAMPLERS = ("random", "lhs", "sobol")
+_DISCLOSURES = ("verifier", "public")
+_LANGUAGES = ("en",)
+
+
+def _check_options(data):
+    """Check the sampler, scenario, disclosure and language of a report's parameters."""
+    sampler, scenario = data.get("sampler", "random"), data.get("scenario", {})
+    if sampler not in _SAMPLERS:
+        _bad("sampler", sampler, f"one of {', '.join(_SAMPLERS)}")
+    if not isinstance(scenario, dict) or not all(isinstance(k, str) and k for k in scenario):
+        _bad("scenario", scenario, '{} or a mapping such as {"scrap_share": 0.3} or {"<factor id>": "<factor id>"}')
+    for key, value in scenario.items():
+        if isinstance(value, bool) or not isinstance(value, int | float | str) or value != value:
+            _bad(f"scenario.{key}", value, "a number (a parameter's value) or a string (a factor id)")
+    if data.get("disclosure", "verifier") not in _DISCLOSURES:
+        _bad("disclosure", data.get("disclosure"), f"one of {', '.join(_DISCLOSURES)}")
+    if data.get("lang", "en") not in _LANGUAGES:
+        _bad("lang", data.get("lang"), "'en' (Chinese reports come with the next release)")
 
 
 class ReportParameters(BaseModel):
@@ -368,11 +509,23 @@ class ReportParameters(BaseModel):
     sobol_n : int
         Sobol base sample size of the sensitivity section (a power of two >= 16; the model
         runs N (k + 2) times for k uncertain quantities), or 0 to leave the section out.
-    schemes : sequence of str
+    schemes : sequence of str, optional
         Class schemes the product is graded under (ids of ``pcflab.methods.list_schemes()``
-        or scheme files).
+        or scheme files); ``None`` (default): the schemes of the product's sector
+        (``default_schemes``).
     profile : str
         Method profile (a key of ``pcflab.methods.PROFILES``; ``iso14067`` by default).
+    sampler : {"random", "lhs", "sobol"}
+        Monte Carlo sampler.
+    scenario : dict
+        The sector's lever as a scenario: ``{}`` for the sector's own lever
+        (``sector_lever``), ``{parameter: number}`` or ``{factor id: factor id}``
+        (``scenario_model``).
+    disclosure : {"verifier", "public"}
+        ``verifier`` shows everything; ``public`` leaves out the activity data (parameter
+        values and exchange amounts) and shows results, data quality and method.
+    lang : {"en"}
+        Language of the report (a placeholder: Chinese comes with the next issue).
 
     Raises
     ------
@@ -388,8 +541,12 @@ class ReportParameters(BaseModel):
     gwp_set: str = "AR6"
     output_dir: Path = None
     sobol_n: int = 0
-    schemes: list[str] = []
+    schemes: list[str] | None = None
     profile: str = "iso14067"
+    sampler: str = "random"
+    scenario: dict = {}
+    disclosure: str = "verifier"
+    lang: str = "en"
 
     def __init__(self, *args, **data):
         if len(args) > len(_POSITIONAL):
@@ -419,7 +576,7 @@ class ReportParameters(BaseModel):
         model = data.get("model")
         n_samples, seed = data.get("n_samples"), data.get("seed")
         gwp_set, profile = data.get("gwp_set", "AR6"), data.get("profile", "iso14067")
-        sobol_n, schemes = data.get("sobol_n", 0), data.get("schemes", ())
+        sobol_n, schemes = data.get("sobol_n", 0), data.get("schemes")
         if not isinstance(model, str) or not model:
             _bad("model", model, "a model file or shipped model name")
         if isinstance(n_samples, bool) or not isinstance(n_samples, int) or n_samples < 100:
@@ -433,18 +590,23 @@ class ReportParameters(BaseModel):
         is_int = isinstance(sobol_n, int) and not isinstance(sobol_n, bool)
         if not is_int or (sobol_n != 0 and (sobol_n < 16 or sobol_n & (sobol_n - 1))):
             _bad("sobol_n", sobol_n, "0 (no sensitivity section) or a power of two >= 16, such as 256")
-        if isinstance(schemes, str) or not all(isinstance(x, str) for x in schemes):
-            _bad("schemes", schemes, "a list of scheme ids or scheme files")
-        known = set(list_schemes())
-        for x in schemes:
-            if x not in known and not Path(x).is_file():
-                _bad("schemes", x, f"a scheme file or one of the shipped schemes: {', '.join(sorted(known))}")
+        if schemes is not None:
+            if isinstance(schemes, str) or not isinstance(schemes, list | tuple):
+                _bad("schemes", schemes, "a list of scheme ids or scheme files")
+            if not all(isinstance(x, str) for x in schemes):
+                _bad("schemes", schemes, "a list of scheme ids or scheme files")
+            known = set(list_schemes())
+            for x in schemes:
+                if x not in known and not Path(x).is_file():
+                    _bad("schemes", x, f"a scheme file or one of the shipped schemes: {', '.join(sorted(known))}")
+            schemes = list(schemes)
+        _check_options(data)
         output_dir = data.get("output_dir")
         if output_dir is None or (isinstance(output_dir, str) and not output_dir.strip()):
             output_dir = default_output_dir(model)
         if not isinstance(output_dir, str | os.PathLike):
             _bad("output_dir", data["output_dir"], "a folder path")
-        return data | {"schemes": list(schemes), "output_dir": output_dir}
+        return data | {"schemes": schemes, "output_dir": output_dir}
 
     @property
     def samples(self):

@@ -71,9 +71,8 @@ def test_report_analyses_equal_the_library(report):
     assert summary["contributions_by_factor"] == pcflab.contributions(MODEL, by="factor")["gwp100"].to_dict()
     assert summary["tornado_swing"] == pcflab.tornado(MODEL)["swing"].to_dict()
     assert summary["data_quality"]["dqr"] == pcflab.data_quality(MODEL).dqr
-    assert [g["scheme_id"] for g in summary["grades"]] == [
+    assert [g["scheme_id"] for g in summary["grades"]] == [  # the schemes of hot-rolled coil, by default
         "pcflab-percentile-steel",
-        "responsiblesteel-progress-levels-2025",
         "espr-steel-hrc-2026-draft",
     ]
     for g in summary["grades"]:
@@ -92,16 +91,39 @@ def test_report_analyses_equal_the_library(report):
 def test_report_hides_code_and_loads_nothing_from_the_network(report):
     html = report.read_text(encoding="utf-8")
     assert "pcflab.simulate(" not in html  # code cells are hidden
-    # stages, histogram, convergence, tornado, variance shares, Sobol, 3 class-probability plots
+    # stages, histogram, convergence, tornado, variance shares, Sobol, 2 class-probability plots, scenario
     assert html.count('src="data:image/svg+xml') >= 9
     external = re.findall(r"""(?:src|href)\s*=\s*["'](https?:[^"']+)""", html)
     assert external == []
 
 
-def test_failed_run_keeps_the_previous_report(report):
+def _failing_notebook(folder):
+    """A notebook with the report's parameters whose second cell fails."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('model = ""\nn_samples = 100\nseed = 1\noutput_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell('raise RuntimeError("a cell failed")')]
+    path = folder / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_bad_parameter_is_refused_before_running_and_keeps_the_previous_report(report):
     before = report.read_bytes()
     with pytest.raises(ReportError, match="n_samples=5 is invalid"):
         pcflab.run_report(MODEL, "steel", out_dir=report.parent, n_samples=5, seed=SEED)
+    assert report.read_bytes() == before
+    assert not (report.parent / "report.failed").exists()  # nothing ran
+    assert not list(report.parent.parent.glob(".steel.staging-*"))
+
+
+def test_failed_run_keeps_the_previous_report(report, tmp_path):
+    before = report.read_bytes()
+    with pytest.raises(ReportError, match="a cell failed"):
+        pcflab.run_report(MODEL, _failing_notebook(tmp_path), out_dir=report.parent, n_samples=100, seed=SEED)
     assert report.read_bytes() == before
     assert (report.parent / "report.failed" / "report.ipynb").is_file()
     assert not report.parent.with_name("steel.failed").exists()
@@ -112,10 +134,11 @@ def test_failed_notebook_has_one_place_cleaned_by_the_next_good_run(tmp_path, mo
     is written outside --out (the working directory and the folder around --out stay as they were)."""
     cwd, out = tmp_path / "cwd", tmp_path / "elsewhere" / "steel"
     cwd.mkdir()
+    bad = _failing_notebook(tmp_path)
     monkeypatch.chdir(cwd)
     quick = {"sobol_n": 0, "schemes": []}
-    with pytest.raises(ReportError, match="n_samples=5 is invalid") as failure:
-        pcflab.run_report(MODEL, "steel", out_dir=out, n_samples=5, seed=SEED, parameters=quick)
+    with pytest.raises(ReportError, match="a cell failed") as failure:
+        pcflab.run_report(MODEL, bad, out_dir=out, n_samples=100, seed=SEED)
     assert str(out / "report.failed" / "report.ipynb") in str(failure.value)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.parent == out) == [
         "elsewhere/steel/report.failed"
