@@ -143,6 +143,19 @@ report.scenario(
 )
 
 # %% [markdown]
+# ## Compared with its family
+
+# %%
+report.compare(
+    """
+    The ingot beside the other aluminium products with its functional unit, simulated
+    together: the alumina, anode and electricity quantities they share draw the same values in
+    every sample. The ranks say how often each product is the lowest; a power source changes a
+    rank only when its difference interval excludes zero.
+    """
+)
+
+# %% [markdown]
 # ## Provenance and results files
 
 # %%

@@ -134,6 +134,18 @@ report.scenario(
 )
 
 # %% [markdown]
+# ## Compared with its family
+
+# %%
+report.compare(
+    """
+    The product beside the other shipped products of its sector with the same functional unit,
+    simulated together with shared draws of what they share; where the sector has no other
+    product, the section says so.
+    """
+)
+
+# %% [markdown]
 # ## Provenance and results files
 
 # %%

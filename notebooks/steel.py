@@ -147,6 +147,19 @@ report.scenario(
 )
 
 # %% [markdown]
+# ## Compared with its family
+
+# %%
+report.compare(
+    """
+    The product beside the other steel products with its functional unit (crude steel, coil,
+    sheet, long products), simulated together: factors and parameters they share (coke, ore,
+    grid power, converter yields) draw the same values in every sample, so a difference whose
+    interval excludes zero is a real difference between the routes, not noise of the data.
+    """
+)
+
+# %% [markdown]
 # ## Provenance and results files
 
 # %%

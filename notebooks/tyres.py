@@ -141,6 +141,18 @@ report.scenario(
 )
 
 # %% [markdown]
+# ## Compared with its family
+
+# %%
+report.compare(
+    """
+    The tyre beside the other tyres with its functional unit, simulated together: the rubbers,
+    fillers and curing energy they share draw the same values in every sample, so P(this <
+    other) answers whether a recipe is really lower, not only lower on average.
+    """
+)
+
+# %% [markdown]
 # ## Provenance and results files
 
 # %%

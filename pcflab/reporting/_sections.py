@@ -178,7 +178,7 @@ class ReportSections:
         self.public = p.disclosure == "public"
         self.det = self.mc = self.stats = self.methods_table = self.by_factor = None
         self.swings = self.shares = self.sobol = self.quality = None
-        self.grades, self.pair = [], None
+        self.grades, self.pair, self.comparison = [], None, None
 
     @classmethod
     def from_namespace(cls, namespace):
@@ -411,14 +411,72 @@ class ReportSections:
         )
         _show(_plot_paired(pair))
 
-    def compare(self):
-        """Show a reserved place: comparing products of the family under shared draws.
+    def compare(self, text="", max_products=8):
+        """Show the product beside the others of its family, simulated with shared draws.
 
-        ``pcflab.compare_products`` (another part of issue 21) goes here once it is in the
-        package; until then the section says so.
+        The family: the shipped models of the product's sector with the same functional
+        unit (at most ``max_products``, those with the nearest deterministic footprints).
+        Each product's probability of each rank, and P(this product < other) with the
+        interval of the difference, from ``pcflab.compare_products``.
         """
-        # COMPARE-PRODUCTS: call pcflab.compare_products(family, ...) here when it lands.
-        _md("Comparing this product with the others of its family under shared uncertainty comes in a later release.")
+        from pcflab.core import ureg
+        from pcflab.models import shipped_models
+
+        _md(text)
+        p, me = self.params, self.system
+        fu = ureg.Quantity(me.functional_unit.amount, me.functional_unit.unit)
+        fu_text = f"{me.functional_unit.amount:g} {format_unit(me.functional_unit.unit)}"
+        sector = me.id.split("/", 1)[0]
+        family = {}
+        for name in shipped_models():
+            if not name.startswith(sector + "/") or name == me.id:
+                continue
+            other = load_model(name)
+            q = ureg.Quantity(other.functional_unit.amount, other.functional_unit.unit)
+            if q.dimensionality == fu.dimensionality and abs(q.to(fu.units).magnitude / fu.magnitude - 1) < 1e-9:
+                family[name] = other
+        if not family:
+            _md(
+                f"No other shipped product of the {sector} sector has the functional unit {fu_text}: "
+                "nothing to compare."
+            )
+            return
+        mine = float(self.det["gwp100"].sum()) if self.det is not None else None
+        if mine is not None and len(family) > max_products - 1:
+            near = sorted(
+                family, key=lambda n: abs(float(analysis.footprint(family[n], self.factors)["gwp100"].sum()) - mine)
+            )
+            family = {n: family[n] for n in near[: max_products - 1]}
+        products = [self.compiled] + [compile_model(m, self.factors, p.profile) for m in family.values()]
+        n = min(p.n_samples, 5_000)
+        self.comparison = cmp = analysis.compare_products(
+            products, n_samples=n, seed=p.seed, profile=p.profile, gwp_set=p.gwp_set, sampler=p.sampler
+        )
+        me_id = str(cmp["product"].values[0])
+        rows = []
+        for other in cmp["product"].values[1:]:
+            sel = {"product": me_id, "other": other}
+            rows.append(
+                {
+                    "model": str(other),
+                    f"mean [{_KG}]": float(cmp["mean"].sel(product=other)),
+                    f"difference, this − other [{_KG}]": float(cmp["difference_mean"].sel(sel)),
+                    "95 % interval of the difference": f"{float(cmp['difference_lower'].sel(sel)):,.0f} – "
+                    f"{float(cmp['difference_upper'].sel(sel)):,.0f}",
+                    "P(this < other)": f"{float(cmp['p_less'].sel(sel)):.2f}",
+                }
+            )
+        ranks = cmp["rank_probability"].sel(product=me_id)
+        best = int(np.argmax(ranks.values)) + 1
+        _md(
+            f"{len(products)} products of the {sector} sector per {fu_text}, {n:,} samples with shared draws of "
+            f"{cmp.attrs['n_shared']} uncertain quantities they share (seed {p.seed}). This product's most likely "
+            f"rank is **{best} of {len(products)}** (probability {float(ranks.max()):.2f}; rank 1 = lowest footprint)."
+        )
+        table = pd.DataFrame(rows).set_index("model")
+        table.index.name = None
+        _table(table, digits=0)
+        _show(plots.plot_comparison(cmp, kind="ranks"))
 
     def outputs(self, text=""):
         """Show the provenance of the report and write its ``summary.json`` and ``results.nc``."""
