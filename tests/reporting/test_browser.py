@@ -6,18 +6,9 @@ import shutil
 import pytest
 
 import pcflab
+from tests.reporting._chromium import CHROMIUM_FLAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook, pytest.mark.slow]
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

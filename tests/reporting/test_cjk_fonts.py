@@ -15,18 +15,10 @@ import numpy as np
 import pytest
 
 from pcflab.reporting._report import _to_html
+from tests.reporting._chromium import CHROMIUM_FLAGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 CHARACTERS = ("碳", "铝")  # carbon, aluminium
 
 
